@@ -1,0 +1,50 @@
+//! Analyzer throughput in MB/s of reply text, over a mixed corpus of replies written for the bench.
+//!
+//! Run with `cargo bench -p rehearse-core --bench analyzer`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rehearse_core::analyze::Analyzer;
+use std::hint::black_box;
+
+/// (partner's line, reply): constructive, breakdown, texting, neutral and long replies.
+const CORPUS: &[(&str, &str)] = &[
+    (
+        "You didn't call last night.",
+        "I'm sorry. I said I'd call and I didn't. From now on I'll text you before I leave.",
+    ),
+    ("I'm exhausted from work.", "That sounds really draining. What was the worst part of today?"),
+    ("You forgot again.", "Whatever. You always make a big deal out of nothing."),
+    ("can u pick up milk", "ya np, anything else u need?"),
+    (
+        "I feel invisible when your family visits.",
+        "So you feel left out when they're here. I hear that, and I want to change it.",
+    ),
+    ("My boss yelled at me.", "You should just quit. Life's too short."),
+    ("Why are you so quiet?", "I'm getting overwhelmed. Can we take twenty minutes and then come back to this?"),
+    ("Thanks for dinner.", "Oh great, thank you SO much for noticing for once 🙄"),
+    (
+        "We need to talk about money.",
+        "We see money differently, and that's okay. Would you be open to seeing a counselor with me? I think it could help us both, and I'd rather work on this together than keep having the same fight every month.",
+    ),
+    ("The plumber comes Tuesday.", "Okay, I'll be home after ten."),
+    ("I hate that you're always on your phone.", "It's not a big deal, it's just a phone. You're overreacting."),
+    ("I miss us.", "I miss us too. Could we keep Friday nights just for the two of us, every week?"),
+];
+
+fn analyze_corpus(c: &mut Criterion) {
+    let analyzer = Analyzer::builtin();
+    let bytes: usize = CORPUS.iter().map(|(_, reply)| reply.len()).sum();
+    let mut group = c.benchmark_group("analyzer");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("mixed_replies", |b| {
+        b.iter(|| {
+            for (context, reply) in CORPUS {
+                black_box(analyzer.analyze(black_box(reply), black_box(context)));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, analyze_corpus);
+criterion_main!(benches);

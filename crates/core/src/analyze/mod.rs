@@ -1,0 +1,323 @@
+//! The reply analyzer: which of the guide's principles a reply uses or breaks, and the words that show it.
+//!
+//! Analysis is a pure function of (rubric, reply, partner's line). It never fails: text that no
+//! rule recognises gets an analysis with no tags (style `neutral`, score 0).
+//!
+//! The pipeline, per reply:
+//! 1. normalise the reply and the partner's line ([`text`]);
+//! 2. split the reply into sentences and scan each once with every trigger pattern (a `RegexSet`);
+//! 3. for each trigger hit, apply the tag's rule: negation scope, `unless`, `requires`;
+//! 4. add the hits that need more than a pattern: shouted praise (sarcasm) and reflective
+//!    listening without a stock phrase (statements on the partner's side, echoes of their words);
+//! 5. apply suppressions ("sorry, but" cancels the apology in its sentence) and context
+//!    (advice the partner asked for is not unsolicited);
+//! 6. derive style, score and feedback.
+
+mod rubric;
+mod tag;
+mod text;
+
+use std::collections::{BTreeSet, HashSet};
+use std::ops::Range;
+
+use serde::Serialize;
+
+pub use rubric::{BUILTIN_RUBRIC, Rubric, RubricError, ScoreScale};
+pub use tag::{Style, Tag};
+use text::{Normalized, Sentence, clause_start};
+
+/// A stretch of the original reply that shows a tag: byte offsets on UTF-8 boundaries, and the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Byte offset of the first byte, in the original reply.
+    pub start: usize,
+    /// Byte offset one past the last byte, in the original reply.
+    pub end: usize,
+    /// The original text between `start` and `end`.
+    pub text: String,
+}
+
+/// One tag found in a reply, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagHit {
+    /// The principle used or broken.
+    pub tag: Tag,
+    /// The words that show it, in reply order, never overlapping.
+    pub evidence: Vec<Span>,
+}
+
+/// What the analyzer says of one reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// The style derived from the tags by the rule of labels.md.
+    pub style: Style,
+    /// The reply's effect on emotional safety: the sum of its tags' weights, clamped to the
+    /// rubric's scale (by default -10..=10). Positive builds safety, negative erodes it.
+    pub score: i32,
+    /// The tags found, in the order of labels.md.
+    pub tags: Vec<TagHit>,
+    /// One line per tag saying what it means here, quoting the reply; a tip for each breakdown.
+    pub feedback: Vec<String>,
+}
+
+impl Analysis {
+    /// Whether the analysis found `tag`.
+    pub fn has(&self, tag: Tag) -> bool {
+        self.tags.iter().any(|hit| hit.tag == tag)
+    }
+
+    /// The tags found, in the order of labels.md.
+    pub fn tag_set(&self) -> BTreeSet<Tag> {
+        self.tags.iter().map(|hit| hit.tag).collect()
+    }
+}
+
+/// Scores replies against a rubric.
+#[derive(Debug)]
+pub struct Analyzer {
+    rubric: Rubric,
+}
+
+/// A tag found in one sentence, before suppressions: a range of the normalised reply.
+#[derive(Debug, Clone)]
+struct Hit {
+    tag: Tag,
+    sentence: usize,
+    range: Range<usize>,
+}
+
+impl Analyzer {
+    /// The analyzer with the rubric shipped in the binary.
+    pub fn builtin() -> Analyzer {
+        let rubric = Rubric::from_yaml("<builtin rubric>", BUILTIN_RUBRIC)
+            .unwrap_or_else(|error| panic!("the builtin rubric is checked by the tests: {error}"));
+        Analyzer { rubric }
+    }
+
+    /// An analyzer with a rubric of one's own (see [`Rubric::from_yaml`]).
+    pub fn from_rubric(rubric: Rubric) -> Analyzer {
+        Analyzer { rubric }
+    }
+
+    /// The rubric in use.
+    pub fn rubric(&self) -> &Rubric {
+        &self.rubric
+    }
+
+    /// Analyses `reply`, said in answer to the partner's line `context` (empty if none).
+    pub fn analyze(&self, reply: &str, context: &str) -> Analysis {
+        let reply_text = Normalized::new(reply);
+        let context_text = Normalized::new(context).text;
+        let sentences = reply_text.sentences();
+
+        let mut hits = Vec::new();
+        for (index, sentence) in sentences.iter().enumerate() {
+            self.trigger_hits(&reply_text.text, index, sentence, &mut hits);
+        }
+        self.sarcasm_hits(&reply_text, &sentences, &mut hits);
+        self.reflection_hits(&reply_text.text, &context_text, &sentences, &mut hits);
+        let hits = self.settle(hits, &context_text);
+        self.conclude(reply, &reply_text, hits)
+    }
+
+    /// Scans one sentence with every trigger pattern and keeps the hits their rules allow.
+    fn trigger_hits(&self, text: &str, index: usize, sentence: &Sentence, hits: &mut Vec<Hit>) {
+        let offset = sentence.range.start;
+        let sentence_text = &text[sentence.range.clone()];
+        for pattern in self.rubric.triggers.matches(sentence_text).iter() {
+            let (tag, regex) = &self.rubric.trigger_owners[pattern];
+            let rule = self.rubric.rule(*tag);
+            for found in regex.find_iter(sentence_text) {
+                if found.is_empty() {
+                    continue;
+                }
+                let clause = clause_start(sentence_text, found.start());
+                if rule.negatable && has_negation(&sentence_text[clause..found.start()]) {
+                    if let Some(flipped) = rule.when_negated {
+                        let range = offset + clause..offset + found.end();
+                        hits.push(Hit { tag: flipped, sentence: index, range });
+                    }
+                    continue;
+                }
+                if rule.unless.as_ref().is_some_and(|unless| unless.is_match(sentence_text)) {
+                    continue;
+                }
+                // What a tag requires may stand in another sentence ("Can we pause? I'll come back.").
+                if let Some(requires) = &rule.requires {
+                    let Some(required) = requires.find(text) else { continue };
+                    hits.push(Hit { tag: *tag, sentence: index, range: required.range() });
+                }
+                hits.push(Hit { tag: *tag, sentence: index, range: offset + found.start()..offset + found.end() });
+            }
+        }
+    }
+
+    /// Praise typed in capitals ("thank you SO much") is read as sarcasm: contempt.
+    fn sarcasm_hits(&self, reply: &Normalized, sentences: &[Sentence], hits: &mut Vec<Hit>) {
+        for shouted in &reply.shouted {
+            let word = &reply.text[shouted.clone()];
+            if !self.rubric.shouted_praise.iter().any(|praise| praise == word) {
+                continue;
+            }
+            if let Some(sentence) = sentences.iter().position(|s| s.range.contains(&shouted.start)) {
+                hits.push(Hit { tag: Tag::Contempt, sentence, range: shouted.clone() });
+            }
+        }
+    }
+
+    /// Reflective listening without a stock phrase: a statement framed on the partner's side that
+    /// says nothing about the speaker ("So you carried bedtime all week."), or a statement that
+    /// reuses enough of the partner's own content words.
+    fn reflection_hits(&self, reply: &str, context: &str, sentences: &[Sentence], hits: &mut Vec<Hit>) {
+        let rule = &self.rubric.reflection;
+        let context_stems: BTreeSet<&str> = content_words(context, &rule.stopwords).map(|(_, stem)| stem).collect();
+        for (index, sentence) in sentences.iter().enumerate() {
+            let text = &reply[sentence.range.clone()];
+            if rule.not_with.as_ref().is_some_and(|re| re.is_match(text)) {
+                continue;
+            }
+            let at = |range: Range<usize>| sentence.range.start + range.start..sentence.range.start + range.end;
+            // A framed statement keeps statement word order even when it is asked with a rising
+            // "?" ("So you've cut down already?"): it is still a reflection. One that asks with a
+            // question word ("So when she's at work, what happens?") is a question instead.
+            let asked_openly = || hits.iter().any(|hit| hit.sentence == index && hit.tag == Tag::OpenQuestion);
+            if rule.statement_frames.is_match(text) && !(text.ends_with('?') && asked_openly()) {
+                hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
+                continue;
+            }
+            if text.ends_with('?') || context_stems.is_empty() {
+                continue;
+            }
+            let echoed: Vec<(Range<usize>, &str)> =
+                content_words(text, &rule.stopwords).filter(|(_, stem)| context_stems.contains(stem)).collect();
+            let distinct: BTreeSet<&str> = echoed.iter().map(|(_, stem)| *stem).collect();
+            if distinct.len() >= rule.min_shared_words {
+                hits.extend(echoed.into_iter().map(|(range, _)| Hit {
+                    tag: Tag::ReflectiveListening,
+                    sentence: index,
+                    range: at(range),
+                }));
+            }
+        }
+    }
+
+    /// Applies suppressions and context cancellations.
+    fn settle(&self, hits: Vec<Hit>, context: &str) -> Vec<Hit> {
+        let found: BTreeSet<Tag> = hits.iter().map(|hit| hit.tag).collect();
+        let cancelled_by_context: BTreeSet<Tag> = found
+            .iter()
+            .copied()
+            .filter(|&tag| self.rubric.rule(tag).context_cancels.as_ref().is_some_and(|re| re.is_match(context)))
+            .collect();
+        let mut suppressed_in_reply = BTreeSet::new();
+        let mut suppressed_in_sentence = BTreeSet::new();
+        for hit in hits.iter().filter(|hit| !cancelled_by_context.contains(&hit.tag)) {
+            let rule = self.rubric.rule(hit.tag);
+            suppressed_in_reply.extend(rule.suppresses_in_reply.iter().copied());
+            suppressed_in_sentence.extend(rule.suppresses.iter().map(|&tag| (hit.sentence, tag)));
+        }
+        hits.into_iter()
+            .filter(|hit| {
+                !cancelled_by_context.contains(&hit.tag)
+                    && !suppressed_in_reply.contains(&hit.tag)
+                    && !suppressed_in_sentence.contains(&(hit.sentence, hit.tag))
+            })
+            .collect()
+    }
+
+    /// Groups hits by tag into evidence, and derives style, score and feedback.
+    fn conclude(&self, original: &str, reply: &Normalized, hits: Vec<Hit>) -> Analysis {
+        let mut by_tag: Vec<Vec<Range<usize>>> = vec![Vec::new(); Tag::ALL.len()];
+        for hit in hits {
+            by_tag[hit.tag.index()].push(reply.original_range(hit.range));
+        }
+        let tags: Vec<TagHit> = Tag::ALL
+            .into_iter()
+            .zip(by_tag)
+            .filter(|(_, ranges)| !ranges.is_empty())
+            .map(|(tag, ranges)| TagHit { tag, evidence: merge_spans(original, ranges) })
+            .collect();
+        let style = Style::from_tags(tags.iter().map(|hit| hit.tag));
+        let scale = self.rubric.scale;
+        let score = tags.iter().map(|hit| self.rubric.weight(hit.tag)).sum::<i32>().clamp(scale.min, scale.max);
+        let feedback = self.feedback(&tags);
+        Analysis { style, score, tags, feedback }
+    }
+
+    fn feedback(&self, tags: &[TagHit]) -> Vec<String> {
+        if tags.is_empty() {
+            return vec![
+                "No principle of the guide shows clearly in this reply; it neither builds nor erodes safety."
+                    .to_owned(),
+            ];
+        }
+        // Breakdowns first: they are what the learner most needs to see.
+        let ordered = tags.iter().filter(|h| h.tag.is_breakdown()).chain(tags.iter().filter(|h| !h.tag.is_breakdown()));
+        ordered
+            .map(|hit| {
+                let quotes: Vec<String> = hit.evidence.iter().map(|span| format!("\"{}\"", span.text)).collect();
+                let mut line = format!("{}: {} {}", hit.tag.title(), quotes.join(", "), self.rubric.explain(hit.tag));
+                if let Some(tip) = self.rubric.tip(hit.tag) {
+                    line.push_str(" Try: ");
+                    line.push_str(tip);
+                }
+                line
+            })
+            .collect()
+    }
+}
+
+/// Whether a stretch of normalised text holds a negation ("not", "never", "don't", ...).
+fn has_negation(text: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).any(|word| {
+        matches!(word, "not" | "no" | "never" | "nobody" | "nothing" | "hardly" | "without") || word.ends_with("n't")
+    })
+}
+
+/// The content words of a normalised text, with a crude stem so that "worn"/"wearing" do not
+/// match but "feeling"/"feel" and "plans"/"plan" do.
+fn content_words<'a>(
+    text: &'a str,
+    stopwords: &'a HashSet<String>,
+) -> impl Iterator<Item = (Range<usize>, &'a str)> + 'a {
+    let mut offset = 0;
+    text.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '\'')).filter_map(move |piece| {
+        let start = offset;
+        offset += piece.len();
+        let word = piece.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '\''));
+        let stem = stem(word);
+        let is_content = stem.len() >= 3 && !stopwords.contains(word) && !stopwords.contains(stem);
+        is_content.then_some((start..start + word.len(), stem))
+    })
+}
+
+fn stem(word: &str) -> &str {
+    let word = word.split('\'').next().unwrap_or(word);
+    for suffix in ["ing", "ed", "es", "s", "ly"] {
+        if let Some(stem) = word.strip_suffix(suffix)
+            && stem.len() >= 3
+        {
+            return stem;
+        }
+    }
+    word
+}
+
+/// Sorts ranges of the original text, merges overlapping ones, and attaches their text.
+fn merge_spans(original: &str, mut ranges: Vec<Range<usize>>) -> Vec<Span> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+        .into_iter()
+        .filter_map(|r| original.get(r.clone()).map(|text| Span { start: r.start, end: r.end, text: text.to_owned() }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

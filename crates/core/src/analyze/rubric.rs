@@ -1,0 +1,547 @@
+//! The rubric: the analyzer's rules as data (YAML), loaded, checked and compiled to regexes.
+//!
+//! A counselor tunes the analyzer by editing a rubric file, without recompiling. So the rubric is
+//! checked like source code: every problem is reported at once with its `file:line:col`, and a
+//! rubric that loads is complete (every tag of labels.md, with a tip for each breakdown tag).
+
+use std::collections::{BTreeMap, HashSet};
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::Tag;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The rubric that ships inside the binary.
+pub const BUILTIN_RUBRIC: &str = include_str!("rubric.yaml");
+
+/// The rubric file format version this build reads.
+const FORMAT_VERSION: u32 = 1;
+
+/// Rubric files larger than this are refused before parsing.
+const MAX_RUBRIC_BYTES: usize = 1 << 20;
+
+/// Compiled regexes are capped so that a rubric cannot exhaust memory.
+const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+/// A rubric file could not be used; every problem found is listed.
+#[derive(Debug, thiserror::Error)]
+#[error("the rubric has {count} problem(s):\n{0}", count = .0.0.len())]
+pub struct RubricError(pub Diagnostics);
+
+impl RubricError {
+    /// The individual problems, each with its location.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.0.0
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RubricFile {
+    version: Spanned<u32>,
+    score: Spanned<ScoreScale>,
+    #[serde(default)]
+    lexicons: BTreeMap<String, Vec<String>>,
+    sarcasm: SarcasmFile,
+    reflection: ReflectionFile,
+    tags: Spanned<BTreeMap<TagName, TagFile>>,
+}
+
+/// A tag's name as written in the file, with its location; ordered by name.
+#[derive(Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+struct TagName(Spanned<String>);
+
+impl Ord for TagName {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.value.cmp(&other.0.value)
+    }
+}
+
+impl PartialOrd for TagName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The range a reply's score is clamped to.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreScale {
+    /// The lowest score a reply can get (the most harmful reply).
+    pub min: i32,
+    /// The highest score a reply can get.
+    pub max: i32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SarcasmFile {
+    shouted_praise: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReflectionFile {
+    statement_frames: Vec<Spanned<String>>,
+    not_with: Vec<Spanned<String>>,
+    min_shared_words: usize,
+    stopwords: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TagFile {
+    weight: Spanned<i32>,
+    explain: String,
+    #[serde(default)]
+    tip: Option<String>,
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    requires: Vec<Spanned<String>>,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    #[serde(default = "yes")]
+    negatable: bool,
+    #[serde(default)]
+    when_negated: Option<Spanned<String>>,
+    #[serde(default)]
+    suppresses: Vec<Spanned<String>>,
+    #[serde(default)]
+    suppresses_in_reply: Vec<Spanned<String>>,
+    #[serde(default)]
+    context_cancels: Vec<Spanned<String>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The compiled rules for one tag.
+#[derive(Debug)]
+pub(crate) struct TagRule {
+    pub weight: i32,
+    pub explain: String,
+    pub tip: Option<String>,
+    /// Another pattern that must also match in the same sentence (both become evidence).
+    pub requires: Option<Regex>,
+    /// A hit is dropped when its sentence matches this.
+    pub unless: Option<Regex>,
+    /// Whether a negation earlier in the clause cancels a hit.
+    pub negatable: bool,
+    /// The tag a negated hit turns into ("I don't think you're overreacting" is validation).
+    pub when_negated: Option<Tag>,
+    /// Tags this one cancels within its sentence.
+    pub suppresses: Vec<Tag>,
+    /// Tags this one cancels anywhere in the reply.
+    pub suppresses_in_reply: Vec<Tag>,
+    /// The tag does not apply when the partner's line matches this (advice that was asked for).
+    pub context_cancels: Option<Regex>,
+}
+
+/// Reflective listening without a stock phrase: a statement framed on the partner's side, or one
+/// that reuses the partner's own words.
+#[derive(Debug)]
+pub(crate) struct ReflectionRule {
+    /// Openings of a statement about the partner's experience.
+    pub statement_frames: Regex,
+    /// A framed sentence that matches this is about the speaker or gives instructions: no reflection.
+    pub not_with: Option<Regex>,
+    /// Content words a sentence must share with the partner's line to count as an echo.
+    pub min_shared_words: usize,
+    pub stopwords: HashSet<String>,
+}
+
+/// A loaded, checked and compiled rubric.
+#[derive(Debug)]
+pub struct Rubric {
+    pub(crate) scale: ScoreScale,
+    pub(crate) rules: Vec<TagRule>,
+    /// Every tag's trigger patterns, in one set so that a sentence is scanned once.
+    pub(crate) triggers: RegexSet,
+    /// For each pattern of `triggers`, its tag and its own regex (for the evidence spans).
+    pub(crate) trigger_owners: Vec<(Tag, Regex)>,
+    pub(crate) shouted_praise: Vec<String>,
+    pub(crate) reflection: ReflectionRule,
+}
+
+impl Rubric {
+    /// The rule for `tag`.
+    pub(crate) fn rule(&self, tag: Tag) -> &TagRule {
+        &self.rules[tag.index()]
+    }
+
+    /// The score range replies are clamped to.
+    pub fn scale(&self) -> ScoreScale {
+        self.scale
+    }
+
+    /// The rubric's weight for `tag`: what a reply using (or breaking) the principle adds to its score.
+    pub fn weight(&self, tag: Tag) -> i32 {
+        self.rule(tag).weight
+    }
+
+    /// The one-line explanation of `tag`.
+    pub fn explain(&self, tag: Tag) -> &str {
+        &self.rule(tag).explain
+    }
+
+    /// The tip for a better reply, for breakdown tags.
+    pub fn tip(&self, tag: Tag) -> Option<&str> {
+        self.rule(tag).tip.as_deref()
+    }
+
+    /// Loads a rubric from YAML text. `origin` names the file in diagnostics.
+    pub fn from_yaml(origin: &str, yaml: &str) -> Result<Rubric, RubricError> {
+        let fail = |diagnostic: Diagnostic| RubricError(Diagnostics(vec![diagnostic]));
+        if yaml.len() > MAX_RUBRIC_BYTES {
+            return Err(fail(Diagnostic::error(
+                origin,
+                (0, 0),
+                format!("the rubric is {} bytes; the limit is {MAX_RUBRIC_BYTES}", yaml.len()),
+            )));
+        }
+        let file: RubricFile = serde_saphyr::from_str(yaml).map_err(|error| {
+            let at = error.location().map_or((0, 0), |l| (l.line(), l.column()));
+            fail(Diagnostic::error(origin, at, first_line(&error.to_string())))
+        })?;
+        Compiler { origin, problems: Vec::new(), lexicons: &file.lexicons }.compile(&file)
+    }
+}
+
+/// Rewrites `\b` and `\w` to their ASCII forms. Unicode word boundaries force the regex engine
+/// off its fast DFA onto a much slower one; the canonical text the patterns run on is lowercase
+/// English, where the ASCII forms mean the same thing.
+fn ascii_word_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if !in_class => out.push_str("(?-u:\\b)"),
+                Some('w') if in_class => out.push_str("0-9A-Za-z_"),
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some(escaped) => {
+                    out.push('\\');
+                    out.push(escaped);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` or `^]` right after the opening bracket is a literal, not the end.
+                let rest = chars.as_str();
+                let literal = if rest.starts_with("^]") { 2 } else { usize::from(rest.starts_with(']')) };
+                for _ in 0..literal {
+                    out.extend(chars.next());
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).to_owned()
+}
+
+fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
+    (spanned.referenced.line(), spanned.referenced.column())
+}
+
+struct Compiler<'a> {
+    origin: &'a str,
+    problems: Vec<Diagnostic>,
+    lexicons: &'a BTreeMap<String, Vec<String>>,
+}
+
+impl Compiler<'_> {
+    fn compile(mut self, file: &RubricFile) -> Result<Rubric, RubricError> {
+        if file.version.value != FORMAT_VERSION {
+            self.problem(
+                at(&file.version),
+                format!("rubric version {} is not supported", file.version.value),
+                format!("this build reads `version: {FORMAT_VERSION}`"),
+            );
+        }
+        let scale = file.score.value;
+        if scale.min >= 0 || scale.max <= 0 {
+            self.problem(
+                at(&file.score),
+                format!("the score range {}..={} must run from a negative to a positive number", scale.min, scale.max),
+                "for example `score: {min: -10, max: 10}`",
+            );
+        }
+
+        let mut rules: Vec<Option<TagRule>> = Tag::ALL.iter().map(|_| None).collect();
+        let mut trigger_sources = Vec::new();
+        let mut trigger_owners = Vec::new();
+        for (TagName(name), tag_file) in &file.tags.value {
+            let Some(tag) = self.tag(name) else { continue };
+            for pattern in &tag_file.patterns {
+                if let Some(regex) = self.regex(pattern) {
+                    trigger_sources.push(regex.as_str().to_owned());
+                    trigger_owners.push((tag, regex));
+                }
+            }
+            if tag_file.patterns.is_empty() {
+                self.problem(at(name), format!("tag `{}` has no patterns", name.value), "add at least one pattern");
+            }
+            rules[tag.index()] = Some(self.rule(tag, name, tag_file));
+        }
+        for tag in Tag::ALL {
+            if rules[tag.index()].is_none() && !file.tags.value.keys().any(|k| k.0.value == tag.name()) {
+                self.problem(
+                    at(&file.tags),
+                    format!("tag `{tag}` is missing"),
+                    "a rubric lists every tag of labels.md",
+                );
+            }
+        }
+        let triggers = regex::RegexSetBuilder::new(&trigger_sources)
+            .size_limit(REGEX_SIZE_LIMIT * 4)
+            .dfa_size_limit(64 << 20)
+            .build();
+        let reflection = &file.reflection;
+        let statement_frames = self.alternation(&reflection.statement_frames);
+        let not_with = self.alternation(&reflection.not_with);
+        match (triggers, statement_frames) {
+            (Ok(triggers), Some(statement_frames)) if self.problems.is_empty() => Ok(Rubric {
+                scale,
+                rules: rules.into_iter().map(|rule| rule.expect("every tag was checked above")).collect(),
+                triggers,
+                trigger_owners,
+                shouted_praise: file.sarcasm.shouted_praise.iter().map(|w| w.to_lowercase()).collect(),
+                reflection: ReflectionRule {
+                    statement_frames,
+                    not_with,
+                    min_shared_words: reflection.min_shared_words.max(1),
+                    stopwords: reflection.stopwords.iter().cloned().collect(),
+                },
+            }),
+            (Err(error), _) => {
+                self.problem(
+                    (0, 0),
+                    format!("the patterns together are too large: {error}"),
+                    "use fewer or simpler patterns",
+                );
+                Err(RubricError(Diagnostics(self.problems)))
+            }
+            _ => Err(RubricError(Diagnostics(self.problems))),
+        }
+    }
+
+    fn rule(&mut self, tag: Tag, name: &Spanned<String>, file: &TagFile) -> TagRule {
+        let weight = file.weight.value;
+        let right_sign = if tag.is_breakdown() { weight < 0 } else { weight > 0 };
+        if !right_sign {
+            let sign = if tag.is_breakdown() { "negative" } else { "positive" };
+            self.problem(
+                at(&file.weight),
+                format!("the weight of `{tag}` must be {sign}"),
+                "weights are safety deltas",
+            );
+        }
+        if tag.is_breakdown() && file.tip.as_deref().is_none_or(|tip| tip.trim().is_empty()) {
+            self.problem(
+                at(name),
+                format!("breakdown tag `{tag}` has no tip"),
+                "add `tip:` with a better way to say it",
+            );
+        }
+        TagRule {
+            weight,
+            explain: file.explain.trim().to_owned(),
+            tip: file.tip.as_ref().map(|tip| tip.trim().to_owned()),
+            requires: self.alternation(&file.requires),
+            unless: self.alternation(&file.unless),
+            negatable: file.negatable,
+            when_negated: file.when_negated.as_ref().and_then(|name| self.tag(name)),
+            suppresses: file.suppresses.iter().filter_map(|name| self.tag(name)).collect(),
+            suppresses_in_reply: file.suppresses_in_reply.iter().filter_map(|name| self.tag(name)).collect(),
+            context_cancels: self.alternation(&file.context_cancels),
+        }
+    }
+
+    fn tag(&mut self, name: &Spanned<String>) -> Option<Tag> {
+        let tag = Tag::from_name(&name.value);
+        if tag.is_none() {
+            let known: Vec<&str> = Tag::ALL.iter().map(|t| t.name()).collect();
+            self.problem(
+                at(name),
+                format!("unknown tag `{}`", name.value),
+                format!("known tags: {}", known.join(", ")),
+            );
+        }
+        tag
+    }
+
+    /// Compiles one pattern, after expanding `{lexicon}` references.
+    fn regex(&mut self, pattern: &Spanned<String>) -> Option<Regex> {
+        let expanded = self.expand(pattern)?;
+        match regex::RegexBuilder::new(&expanded).size_limit(REGEX_SIZE_LIMIT).build() {
+            Ok(regex) => Some(regex),
+            Err(error) => {
+                let detail = error.to_string().lines().last().unwrap_or_default().to_owned();
+                self.problem(
+                    at(pattern),
+                    format!("invalid pattern `{}`: {detail}", pattern.value),
+                    "patterns use Rust regex syntax",
+                );
+                None
+            }
+        }
+    }
+
+    /// Joins several patterns into one regex that matches where any of them does.
+    fn alternation(&mut self, patterns: &[Spanned<String>]) -> Option<Regex> {
+        let compiled: Vec<Regex> = patterns.iter().filter_map(|p| self.regex(p)).collect();
+        if compiled.is_empty() {
+            return None;
+        }
+        let joined = compiled.iter().map(|r| format!("(?:{})", r.as_str())).collect::<Vec<_>>().join("|");
+        regex::RegexBuilder::new(&joined).size_limit(REGEX_SIZE_LIMIT).build().ok()
+    }
+
+    /// Replaces each `{name}` with the lexicon `name` as a non-capturing alternation. Braces that
+    /// hold a repetition count (`{2}`, `{0,30}`) are regex syntax and stay as they are.
+    fn expand(&mut self, pattern: &Spanned<String>) -> Option<String> {
+        let source = &pattern.value;
+        let mut out = String::with_capacity(source.len());
+        let mut rest = source.as_str();
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let name_len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            let name = &after[..name_len];
+            let is_reference =
+                name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && after[name_len..].starts_with('}');
+            if !is_reference {
+                out.push('{');
+                rest = after;
+                continue;
+            }
+            let Some(words) = self.lexicons.get(name) else {
+                let known: Vec<&str> = self.lexicons.keys().map(String::as_str).collect();
+                self.problem(
+                    at(pattern),
+                    format!("unknown lexicon `{{{name}}}`"),
+                    format!("lexicons: {}", known.join(", ")),
+                );
+                return None;
+            };
+            out.push_str("(?:");
+            out.push_str(&words.join("|"));
+            out.push(')');
+            rest = &after[name_len + 1..];
+        }
+        out.push_str(rest);
+        Some(ascii_word_classes(&out))
+    }
+
+    fn problem(&mut self, at: (u64, u64), message: impl Into<String>, hint: impl Into<String>) {
+        self.problems.push(Diagnostic::error(self.origin, at, message).with_hint(hint));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(yaml: &str) -> Vec<String> {
+        match Rubric::from_yaml("test.yaml", yaml) {
+            Ok(_) => Vec::new(),
+            Err(error) => error.diagnostics().iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn the_builtin_rubric_loads() {
+        let rubric = Rubric::from_yaml("builtin", BUILTIN_RUBRIC).expect("builtin rubric");
+        for tag in Tag::ALL {
+            assert!(!rubric.explain(tag).is_empty(), "{tag} has an explanation");
+            if tag.is_breakdown() {
+                assert!(rubric.tip(tag).is_some_and(|tip| !tip.is_empty()), "{tag} has a tip");
+            }
+        }
+    }
+
+    #[test]
+    fn a_yaml_syntax_error_is_located() {
+        let found = problems("version: 1\nscore: [\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("test.yaml:"), "{found:?}");
+        assert!(!found[0].starts_with("test.yaml:0"), "has a line: {found:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_location() {
+        let yaml = BUILTIN_RUBRIC.replacen("version: 1\n", "version: 1\ncolour: blue\n", 1);
+        let found = problems(&yaml);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("colour"), "{found:?}");
+    }
+
+    #[test]
+    fn every_semantic_problem_is_reported_at_once_with_its_line() {
+        let yaml = BUILTIN_RUBRIC
+            .replacen("  criticism:\n", "  critcism:\n", 1)
+            .replacen("{feeling}", "{no_such_lexicon}", 1)
+            .replacen("weight: -3", "weight: 3", 1);
+        let found = problems(&yaml);
+        let line_of = |needle: &str| yaml.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        assert!(
+            found.iter().any(|p| p.starts_with(&format!("test.yaml:{}:", line_of("critcism:")))
+                && p.contains("unknown tag `critcism`")),
+            "{found:#?}"
+        );
+        assert!(found.iter().any(|p| p.contains("tag `criticism` is missing")), "{found:#?}");
+        assert!(
+            found.iter().any(|p| p.starts_with(&format!("test.yaml:{}:", line_of("{no_such_lexicon}")))
+                && p.contains("unknown lexicon")),
+            "{found:#?}"
+        );
+        assert!(found.iter().any(|p| p.contains("must be negative")), "{found:#?}");
+    }
+
+    #[test]
+    fn an_invalid_regex_names_its_line() {
+        let yaml = BUILTIN_RUBRIC.replacen("patterns:\n", "patterns:\n      - 'broken(('\n", 1);
+        let found = problems(&yaml);
+        let line = yaml.lines().position(|l| l.contains("broken((")).unwrap() + 1;
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with(&format!("test.yaml:{line}:")), "{found:#?}");
+        assert!(found[0].contains("invalid pattern"), "{found:#?}");
+    }
+
+    #[test]
+    fn a_breakdown_tag_needs_a_tip_and_oversized_files_are_refused() {
+        let yaml = BUILTIN_RUBRIC.replacen("    tip:", "    untip:", 1);
+        assert!(!problems(&yaml).is_empty());
+        let huge = "#".repeat(MAX_RUBRIC_BYTES + 1);
+        assert!(problems(&huge)[0].contains("limit"));
+    }
+
+    #[test]
+    fn word_classes_become_ascii_inside_and_outside_brackets() {
+        assert_eq!(ascii_word_classes(r"\bi [\w ]+\w\."), r"(?-u:\b)i [0-9A-Za-z_ ]+[0-9A-Za-z_]\.");
+        assert_eq!(ascii_word_classes(r"[]\b]\\b"), r"[]\b]\\b");
+    }
+
+    #[test]
+    fn repetition_braces_are_not_lexicon_references() {
+        let mut compiler = Compiler { origin: "t", problems: Vec::new(), lexicons: &BTreeMap::new() };
+        let pattern: Spanned<String> = serde_saphyr::from_str("'a{0,30}b{2}'").unwrap();
+        assert_eq!(compiler.expand(&pattern).as_deref(), Some("a{0,30}b{2}"));
+        assert!(compiler.problems.is_empty());
+    }
+}

@@ -1,0 +1,227 @@
+//! Unit tests of the analyzer on sentences written for them (not taken from any evaluation set).
+
+use std::sync::LazyLock;
+
+use super::*;
+
+static ANALYZER: LazyLock<Analyzer> = LazyLock::new(Analyzer::builtin);
+
+fn tags(reply: &str, context: &str) -> Vec<Tag> {
+    ANALYZER.analyze(reply, context).tags.into_iter().map(|hit| hit.tag).collect()
+}
+
+fn evidence(reply: &str, context: &str, tag: Tag) -> Vec<String> {
+    let analysis = ANALYZER.analyze(reply, context);
+    let hit = analysis.tags.into_iter().find(|hit| hit.tag == tag);
+    hit.map(|hit| hit.evidence.into_iter().map(|span| span.text).collect()).unwrap_or_default()
+}
+
+#[track_caller]
+fn assert_tags(reply: &str, context: &str, expected: &[Tag]) {
+    assert_eq!(tags(reply, context), expected, "reply: {reply:?}, context: {context:?}");
+}
+
+#[test]
+fn unicode_is_normalised_before_matching() {
+    // Curly apostrophes, full-width letters and a non-breaking space.
+    assert_tags("I\u{2019}m sorry I didn\u{2019}t call.", "", &[Tag::Accountability]);
+    assert_tags("ｔｈａｔ makes\u{a0}sense", "", &[Tag::Validation]);
+    assert_tags("\u{201C}Whatever.\u{201D}", "", &[Tag::Stonewalling]);
+}
+
+#[test]
+fn case_does_not_matter() {
+    assert_tags("YOU NEVER LISTEN", "", &[Tag::Criticism]);
+    assert_tags("That Makes Sense.", "", &[Tag::Validation]);
+}
+
+#[test]
+fn contractions_and_texting_forms_are_understood() {
+    assert_tags("u never text me back", "", &[Tag::Criticism]);
+    assert_tags("im so sorry i forgot", "", &[Tag::Accountability]);
+    assert_tags("tbh i dont care anymore", "", &[Tag::Stonewalling]);
+    assert_tags("sorry ur upset i guess", "", &[Tag::NonApology]);
+    assert_tags("idk, what do u need from me rn?", "", &[Tag::OpenQuestion]);
+    assert_tags("I do not think you are overreacting.", "", &[Tag::Validation]);
+}
+
+#[test]
+fn negation_has_a_scope() {
+    // Negated minimizing is validation; minimizing that carries its own "not" stays minimizing.
+    assert_tags("I don't think you're overreacting.", "", &[Tag::Validation]);
+    assert_tags("You're overreacting.", "", &[Tag::Minimizing]);
+    assert_tags("It's not a big deal.", "", &[Tag::Minimizing]);
+    // "not my fault" is an excuse, not ownership.
+    assert_tags("It's not my fault the bus was late.", "", &[Tag::Defensiveness]);
+    assert_tags("That one's my fault.", "", &[Tag::Accountability]);
+    // Negation does not reach across a clause boundary.
+    assert_tags("I'm not saying you're wrong, but you should call her.", "", &[Tag::UnsolicitedAdvice]);
+    assert_tags("I'm not going to see a therapist.", "", &[]);
+}
+
+#[test]
+fn sarcasm_turns_praise_into_contempt() {
+    assert_tags("Oh great, another lecture.", "", &[Tag::Contempt]);
+    assert_tags("Thanks SO much for the help.", "", &[Tag::Contempt]);
+    assert_tags("Thanks so much for the help.", "", &[Tag::Appreciation]);
+    assert_tags("Wow, real mature 🙄", "", &[Tag::Contempt]);
+}
+
+#[test]
+fn i_feel_like_you_never_is_criticism_not_an_i_statement() {
+    assert_tags("I feel like you never make time for me.", "", &[Tag::Criticism]);
+    assert_tags("I feel lonely when dinner is silent.", "", &[Tag::IStatement]);
+    assert_tags("I need a little quiet when I get home.", "", &[Tag::IStatement]);
+}
+
+#[test]
+fn accusing_why_is_not_a_curious_question() {
+    assert_tags("Why would you even say that?", "", &[Tag::Criticism]);
+    assert_tags("Why can't you ever be on time?", "", &[Tag::Criticism]);
+    assert_tags("What was the hardest part of today?", "", &[Tag::OpenQuestion]);
+    assert_tags("Can you tell me more about the meeting?", "", &[Tag::OpenQuestion]);
+    assert_tags("Why don't you just quit?", "", &[Tag::UnsolicitedAdvice]);
+    assert_tags("What time is the dentist?", "", &[]);
+}
+
+#[test]
+fn the_kinds_of_sorry_are_told_apart() {
+    assert_tags("I'm sorry I snapped at you.", "", &[Tag::Accountability]);
+    assert_tags("I'm sorry, but you started it.", "", &[Tag::Defensiveness]);
+    assert_tags("I'm sorry you feel that way.", "", &[Tag::NonApology]);
+    assert_tags("Sorry if that upset you.", "", &[Tag::NonApology]);
+    assert_tags("I'm so sorry, that sounds awful.", "", &[Tag::Validation]);
+    assert_tags("I'm sorry that happened to you.", "", &[Tag::Validation]);
+    // One apology does not excuse the rest of the reply.
+    assert_tags("Sorry, you always do this.", "", &[Tag::Criticism]);
+}
+
+#[test]
+fn each_sentence_counts() {
+    assert_tags(
+        "I'm sorry I was late. From now on I'll text you before I leave work.",
+        "",
+        &[Tag::Accountability, Tag::Commitment],
+    );
+    assert_tags(
+        "That sounds exhausting. You should take tomorrow off.",
+        "",
+        &[Tag::Validation, Tag::UnsolicitedAdvice],
+    );
+    let analysis = ANALYZER.analyze("That sounds exhausting. You should take tomorrow off.", "");
+    assert_eq!(analysis.style, Style::Fixing);
+}
+
+#[test]
+fn reflecting_the_partners_own_words_is_reflective_listening() {
+    let context = "I spent the whole weekend cleaning out the garage by myself.";
+    assert_tags("The whole weekend on the garage, and nobody helped.", context, &[Tag::ReflectiveListening]);
+    assert_eq!(
+        evidence("The whole weekend on the garage, and nobody helped.", context, Tag::ReflectiveListening),
+        ["whole", "weekend", "garage"]
+    );
+    // The same words with no partner line to echo are no reflection.
+    assert_tags("The whole weekend on the garage, and nobody helped.", "", &[]);
+    // A statement framed on the partner's side reflects even without shared words.
+    assert_tags("So you carried all of it alone.", "", &[Tag::ReflectiveListening]);
+    assert_tags("It sounds like you felt invisible.", "", &[Tag::ReflectiveListening]);
+}
+
+#[test]
+fn advice_that_was_asked_for_is_not_unsolicited() {
+    let reply = "You should talk to HR first.";
+    assert_tags(reply, "My manager keeps yelling at me.", &[Tag::UnsolicitedAdvice]);
+    assert_tags(reply, "What should I do about my manager?", &[]);
+    assert_tags(reply, "Do you think I should go over his head?", &[]);
+}
+
+#[test]
+fn a_pause_with_a_return_is_self_regulation_and_without_one_stonewalling() {
+    assert_tags(
+        "I'm getting flooded. Can we take twenty minutes? I'll come back and listen.",
+        "",
+        &[Tag::SelfRegulation],
+    );
+    assert_tags("I'm going to bed.", "", &[Tag::Stonewalling]);
+}
+
+#[test]
+fn the_pitfalls_of_single_words_are_avoided() {
+    assert_tags("Whatever you need, I'm here for you.", "", &[Tag::Validation]);
+    assert_tags("I'm going to talk about this with you tonight.", "", &[]);
+    assert_tags("I hate this traffic.", "", &[]);
+    assert_tags("I'm such an idiot sometimes.", "", &[]);
+    assert_tags("You're such an idiot.", "", &[Tag::Contempt]);
+    assert_tags("Tell me more?", "", &[Tag::OpenQuestion]);
+    assert_tags("I'd like at least one evening a week to myself.", "", &[Tag::IStatement]);
+}
+
+#[test]
+fn the_other_principles_are_recognised() {
+    assert_tags("Thank you for getting the kids to bed.", "", &[Tag::Appreciation]);
+    assert_tags("Could we keep Sunday mornings for a walk together, every week?", "", &[Tag::ConnectionRitual]);
+    assert_tags("Would you be open to seeing a couples counselor with me?", "", &[Tag::SeekSupport]);
+    assert_tags("We see holidays differently, and that's okay.", "", &[Tag::RespectDifferences]);
+    assert_tags("You always twist my words.", "", &[Tag::Criticism]);
+    assert_tags("I'm done talking.", "", &[Tag::Stonewalling]);
+    assert_tags("Calm down, it's just a game.", "", &[Tag::Minimizing]);
+    assert_tags("I said I was sorry, what more do you want?", "", &[Tag::NonApology]);
+    assert_tags("What about when you forgot my birthday?", "", &[Tag::Defensiveness]);
+}
+
+#[test]
+fn style_and_score_follow_the_tags() {
+    let analysis = ANALYZER.analyze("That makes sense. What would help most right now?", "");
+    assert_eq!(analysis.style, Style::ActiveListening);
+    assert_eq!(analysis.score, 4);
+    let analysis = ANALYZER.analyze("You never listen. Whatever.", "");
+    assert_eq!(analysis.style, Style::Defensive);
+    assert_eq!(analysis.score, -6);
+    let neutral = ANALYZER.analyze("The plumber comes at ten.", "");
+    assert_eq!((neutral.style, neutral.score, neutral.tags.len()), (Style::Neutral, 0, 0));
+    assert_eq!(neutral.feedback.len(), 1);
+}
+
+#[test]
+fn feedback_quotes_the_reply_and_tips_on_breakdowns() {
+    let analysis = ANALYZER.analyze("You always do this.", "");
+    assert_eq!(analysis.feedback.len(), 1);
+    assert!(analysis.feedback[0].starts_with("Criticism: \"You always\""), "{}", analysis.feedback[0]);
+    assert!(analysis.feedback[0].contains("Try:"));
+    let analysis = ANALYZER.analyze("That makes sense.", "");
+    assert!(analysis.feedback[0].starts_with("Validation: \"That makes sense\""), "{}", analysis.feedback[0]);
+    assert!(!analysis.feedback[0].contains("Try:"));
+}
+
+#[test]
+fn evidence_spans_index_the_original_text() {
+    let reply = "Ｏｈ — I\u{2019}m sorry I didn\u{2019}t call 🙏. That\u{2019}s on me.";
+    let analysis = ANALYZER.analyze(reply, "");
+    let hit = analysis.tags.iter().find(|hit| hit.tag == Tag::Accountability).expect("accountability");
+    for span in &hit.evidence {
+        assert_eq!(&reply[span.start..span.end], span.text);
+    }
+    let texts: Vec<&str> = hit.evidence.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, ["I\u{2019}m sorry I didn\u{2019}t call", "That\u{2019}s on me"]);
+}
+
+#[test]
+fn texting_forms_are_quoted_as_typed() {
+    assert_eq!(evidence("u always do this", "", Tag::Criticism), ["u always"]);
+}
+
+#[test]
+fn empty_and_odd_input_yields_no_tags() {
+    for reply in ["", "   ", "?!", "🙂🙂🙂", "\u{0}", "a\u{301}\u{301}\u{301}"] {
+        let analysis = ANALYZER.analyze(reply, reply);
+        assert!(analysis.tags.is_empty(), "{reply:?}: {:?}", analysis.tags);
+        assert_eq!(analysis.style, Style::Neutral);
+    }
+}
+
+#[test]
+fn a_custom_rubric_changes_the_scoring() {
+    let yaml = BUILTIN_RUBRIC.replacen("  validation:\n    weight: 2\n", "  validation:\n    weight: 5\n", 1);
+    let analyzer = Analyzer::from_rubric(Rubric::from_yaml("custom.yaml", &yaml).unwrap());
+    assert_eq!(analyzer.analyze("That makes sense.", "").score, 5);
+}

@@ -1,0 +1,84 @@
+//! End-to-end tests of the `rehearse` binary: what a person sees, pinned by insta snapshots.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn rehearse(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rehearse starts");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin written");
+    child.wait_with_output().expect("rehearse finishes")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
+}
+
+#[test]
+fn analyze_explains_a_reply_quoting_its_words() {
+    let output =
+        rehearse(&["analyze", "I'm sorry, but you always twist my words.", "--context", "You forgot again."], "");
+    assert!(output.status.success());
+    insta::assert_snapshot!("analyze_breakdown", stdout(&output));
+    let output = rehearse(&["analyze", "That sounds exhausting. What was the worst part?"], "");
+    insta::assert_snapshot!("analyze_constructive", stdout(&output));
+}
+
+#[test]
+fn analyze_jsonl_answers_every_line_in_order() {
+    let input = "{\"text\": \"u never listen\", \"context\": \"\"}\n{oops\n{\"text\": \"Thank you for dinner.\"}\n";
+    let output = rehearse(&["analyze", "--jsonl"], input);
+    assert_eq!(output.status.code(), Some(1), "a malformed line makes the exit code 1");
+    insta::assert_snapshot!("analyze_jsonl", stdout(&output));
+}
+
+#[test]
+fn a_bad_rubric_file_is_refused_with_every_location() {
+    let dir = std::env::temp_dir().join(format!("rehearse-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad-rubric.yaml");
+    let builtin = rehearse_core::analyze::BUILTIN_RUBRIC;
+    let broken = builtin.replacen("  contempt:\n", "  contemptt:\n", 1).replacen("weight: -2", "weight: 2", 1);
+    std::fs::write(&path, broken).unwrap();
+    let output = rehearse(&["analyze", "hello", "--rubric", path.to_str().unwrap()], "");
+    assert!(!output.status.success());
+    let message = stderr(&output).replace(path.to_str().unwrap(), "bad-rubric.yaml");
+    insta::assert_snapshot!("bad_rubric", message);
+}
+
+#[test]
+fn eval_reports_metrics_for_a_labelled_file() {
+    let dir = std::env::temp_dir().join(format!("rehearse-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mini.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"id\": \"m1\", \"context\": \"I had a long day.\", \"text\": \"That makes sense. Tell me about it?\", \"tags\": [\"open_question\", \"validation\"], \"style\": \"active_listening\"}\n",
+            "{\"id\": \"m2\", \"context\": \"You were late.\", \"text\": \"Whatever.\", \"tags\": [\"stonewalling\"], \"style\": \"defensive\"}\n",
+            "{\"id\": \"m3\", \"context\": \"My boss yelled.\", \"text\": \"Okay.\", \"tags\": [\"validation\"], \"style\": \"active_listening\"}\n",
+        ),
+    )
+    .unwrap();
+    let output = rehearse(&["eval", path.to_str().unwrap()], "");
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!("eval_table", stdout(&output));
+    let json: serde_json::Value =
+        serde_json::from_slice(&rehearse(&["eval", "--json", path.to_str().unwrap()], "").stdout).unwrap();
+    assert_eq!(json["examples"], 3);
+    assert_eq!(json["worst_misses"][0]["id"], "m3");
+    let broken = dir.join("broken.jsonl");
+    std::fs::write(&broken, "{\"text\": \"hi\", \"tags\": []}\nnot json\n").unwrap();
+    let output = rehearse(&["eval", broken.to_str().unwrap()], "");
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("line 2:"), "{}", stderr(&output));
+}
