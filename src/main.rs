@@ -2,6 +2,10 @@
 
 mod analyze;
 mod eval;
+mod lint;
+mod paths;
+mod play;
+mod scenarios;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -28,6 +32,12 @@ enum Command {
     Analyze(analyze::Args),
     /// Measure the analyzer against a labelled JSON-lines file.
     Eval(eval::Args),
+    /// Play a scenario, reading replies from stdin (a number picks a choice, anything else is typed).
+    Play(play::Args),
+    /// Check scenario files: every problem at once, with its location.
+    Lint(lint::Args),
+    /// List every playthrough of a scenario's authored replies, with its ending, meter and score.
+    Paths(paths::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +63,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&analyzer, args),
         Command::Eval(args) => eval::run(&analyzer, args),
+        Command::Play(args) => play::run(&analyzer, args),
+        Command::Lint(args) => lint::run(&analyzer, args),
+        Command::Paths(args) => paths::run(&analyzer, args),
     }
 }
 

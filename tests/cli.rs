@@ -82,3 +82,69 @@ fn eval_reports_metrics_for_a_labelled_file() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("line 2:"), "{}", stderr(&output));
 }
+
+#[test]
+fn play_reads_replies_from_stdin_and_prints_the_same_bytes_every_time() {
+    let input = "2\nThat sounds so scary. I'm sorry I left you waiting.\n9\n\n1\n1\n2\n";
+    let first = rehearse(&["play", "late-again", "--seed", "7"], input);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let second = rehearse(&["play", "late-again", "--seed", "7"], input);
+    assert_eq!(first.stdout, second.stdout, "byte-identical transcripts");
+    insta::assert_snapshot!("play_late_again", stdout(&first));
+    let cut_short = rehearse(&["play", "late-again", "--seed", "7"], "1\n");
+    assert!(
+        stdout(&cut_short).contains("(no more replies)\n\nReport: Late again, and no call\nEnding: not reached yet")
+    );
+}
+
+#[test]
+fn lint_prints_located_diagnostics_and_fails_on_errors() {
+    let dir = std::env::temp_dir().join(format!("rehearse-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("broken.yaml");
+    let scenario = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/late-again.yaml")).unwrap();
+    let broken = scenario.replacen("next: heard\n", "next: haerd\n", 1).replacen("start: door", "start: dor", 1);
+    std::fs::write(&path, broken).unwrap();
+    let output = rehearse(&["lint", path.to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("lint_broken", stdout(&output).replace(path.to_str().unwrap(), "broken.yaml"));
+    let output = rehearse(&["lint", "--json", path.to_str().unwrap()], "");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["severity"], "error");
+    assert!(json[0]["line"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn paths_lists_every_authored_playthrough_with_its_ending() {
+    let output = rehearse(&["paths", "late-again", "--json"], "");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths = table["paths"].as_array().unwrap();
+    assert!(paths.len() > 10);
+    assert_eq!(table["truncated"], false);
+    assert!(paths.iter().all(|p| p["ending"].is_string()), "every playthrough ends");
+    assert!(paths.iter().any(|p| p["outcome"] == "repaired"));
+    assert!(paths.iter().any(|p| p["outcome"] == "escalated"));
+}
+
+#[test]
+fn an_unknown_scenario_is_a_clear_error() {
+    let output = rehearse(&["play", "no-such-scenario"], "");
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("no scenario file or bundled scenario named `no-such-scenario`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn the_example_in_the_format_guide_is_a_valid_scenario() {
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario-format.md")).unwrap();
+    let start = guide.find("```yaml\n").expect("an example") + "```yaml\n".len();
+    let end = start + guide[start..].find("```\n").expect("the example ends");
+    let analyzer = rehearse_core::analyze::Analyzer::builtin();
+    let loaded = rehearse_core::scenario::load("scenario-format.md", &guide[start..end], &analyzer).expect("loads");
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

@@ -1,0 +1,445 @@
+//! The session engine: a scenario played turn by turn, deterministic in (scenario, seed, replies).
+//!
+//! A [`Session`] is a value: `start` makes the first turn, `reply` moves it on, `undo` rebuilds it
+//! from its log without the last reply. The only randomness (which variant of a partner line is
+//! said) comes from a `ChaCha8Rng` seeded by the session's seed, so a [`SessionLog`] replays to
+//! the identical transcript on every platform.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::{Analysis, Analyzer};
+use crate::scenario::{Effect, Ending, Facts, Outcome, Scenario, Target, Value};
+
+/// Typed replies longer than this (in characters) are refused.
+pub const MAX_REPLY_CHARS: usize = 2_000;
+
+/// A learner's reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reply {
+    /// The authored reply with this number, counted from 1 as shown to the learner.
+    Choice(usize),
+    /// A reply the learner typed.
+    Text(String),
+}
+
+/// A reply the engine cannot take; the session is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// The conversation has ended.
+    #[error("the conversation has ended")]
+    Finished,
+    /// The choice number is not offered.
+    #[error("there is no choice {chosen}; pick 1 to {offered}")]
+    NoSuchChoice {
+        /// The number asked for.
+        chosen: usize,
+        /// How many choices there are.
+        offered: usize,
+    },
+    /// Typing is not allowed at this step.
+    #[error("this step takes only the numbered replies")]
+    TypingNotAllowed,
+    /// The typed reply is empty.
+    #[error("the reply is empty")]
+    EmptyReply,
+    /// The typed reply is too long.
+    #[error("the reply has {chars} characters; the limit is {MAX_REPLY_CHARS}")]
+    ReplyTooLong {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// There is nothing to undo.
+    #[error("there is nothing to undo")]
+    NothingToUndo,
+    /// A log was made on another version of the scenario.
+    #[error("the log was made on scenario version {logged}, not {current}")]
+    VersionMismatch {
+        /// The hash in the log.
+        logged: String,
+        /// The scenario's hash.
+        current: String,
+    },
+    /// A route led to `end` but no ending's condition held (lint prevents this).
+    #[error("no ending applies")]
+    NoEnding,
+}
+
+/// What the learner sees at a decision point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Turn {
+    /// 1 for the first partner line, then one more per reply.
+    pub number: usize,
+    /// The node's id.
+    pub node: String,
+    /// What the partner says.
+    pub partner_line: String,
+    /// The authored replies, numbered from 1 in this order.
+    pub choices: Vec<String>,
+    /// Whether a typed reply is accepted.
+    pub typing_allowed: bool,
+    /// The partner's safety meter now (0-100).
+    pub meter: i32,
+}
+
+/// Where a conversation ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finish {
+    /// The ending's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// What happened.
+    pub summary: String,
+    /// What the ending means for the relationship.
+    pub outcome: Outcome,
+    /// The final meter.
+    pub meter: i32,
+}
+
+/// What follows a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Next {
+    /// The partner's next line.
+    Turn(Turn),
+    /// The conversation is over.
+    Ending(Finish),
+}
+
+/// One exchange of the transcript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exchange {
+    /// The turn the reply answered.
+    pub turn: Turn,
+    /// What the learner said (a choice's text, or the typed reply).
+    pub reply: String,
+    /// The choice's number, for authored replies.
+    pub choice: Option<usize>,
+    /// How the reply landed.
+    pub analysis: Analysis,
+    /// How much the meter moved.
+    pub meter_delta: i32,
+    /// The meter after the reply.
+    pub meter_after: i32,
+}
+
+/// The result of a reply: how it landed, and what comes next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Feedback {
+    /// How the reply landed.
+    pub analysis: Analysis,
+    /// How much the meter moved.
+    pub meter_delta: i32,
+    /// What comes next.
+    pub next: Next,
+}
+
+/// Everything needed to rebuild a session: scenario version, seed and replies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionLog {
+    /// The scenario's id.
+    pub scenario: String,
+    /// The scenario's content hash.
+    pub scenario_hash: String,
+    /// The seed.
+    pub seed: u64,
+    /// The replies, in order.
+    pub replies: Vec<Reply>,
+}
+
+/// A conversation in progress (or finished).
+#[derive(Debug, Clone)]
+pub struct Session {
+    scenario: Arc<Scenario>,
+    seed: u64,
+    dice: Dice,
+    meter: i32,
+    vars: BTreeMap<String, Value>,
+    visits: HashMap<usize, u32>,
+    position: Position,
+    last_analysis: Option<Analysis>,
+    replies: Vec<Reply>,
+    transcript: Vec<Exchange>,
+}
+
+/// The session's only source of randomness. `ChaCha8Rng` is not `Clone`, so a copy goes through
+/// its serialised state, which continues the exact same stream.
+#[derive(Debug)]
+struct Dice(ChaCha8Rng);
+
+impl Clone for Dice {
+    fn clone(&self) -> Self {
+        Dice(ChaCha8Rng::deserialize_state(&self.0.serialize_state()))
+    }
+}
+
+/// A resolved target.
+enum Destination {
+    Node(usize),
+    Ending(usize),
+}
+
+#[derive(Debug, Clone)]
+enum Position {
+    At { node: usize, turn: Turn },
+    Ended(Finish),
+}
+
+impl Session {
+    /// Starts a conversation; the first turn is [`Session::next`].
+    pub fn start(scenario: Arc<Scenario>, seed: u64) -> Session {
+        let mut session = Session {
+            meter: scenario.meter_start,
+            vars: scenario.variables.clone(),
+            dice: Dice(ChaCha8Rng::seed_from_u64(seed)),
+            seed,
+            visits: HashMap::new(),
+            // Replaced at once by entering the start node below.
+            position: Position::Ended(Finish {
+                id: String::new(),
+                title: String::new(),
+                summary: String::new(),
+                outcome: Outcome::Stalled,
+                meter: 0,
+            }),
+            last_analysis: None,
+            replies: Vec::new(),
+            transcript: Vec::new(),
+            scenario,
+        };
+        let start = session.scenario.start;
+        session.enter(start);
+        session
+    }
+
+    /// Rebuilds a session from its log; fails if the log was made on another scenario version or
+    /// holds a reply the scenario does not accept.
+    pub fn replay(scenario: Arc<Scenario>, analyzer: &Analyzer, log: &SessionLog) -> Result<Session, EngineError> {
+        if log.scenario_hash != scenario.content_hash {
+            return Err(EngineError::VersionMismatch {
+                logged: log.scenario_hash.clone(),
+                current: scenario.content_hash.clone(),
+            });
+        }
+        let mut session = Session::start(scenario, log.seed);
+        for reply in &log.replies {
+            session.reply(analyzer, reply.clone())?;
+        }
+        Ok(session)
+    }
+
+    /// The scenario being played.
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    /// What comes next: the current turn, or the ending.
+    pub fn next(&self) -> Next {
+        match &self.position {
+            Position::At { turn, .. } => Next::Turn(turn.clone()),
+            Position::Ended(finish) => Next::Ending(finish.clone()),
+        }
+    }
+
+    /// The partner's safety meter now.
+    pub fn meter(&self) -> i32 {
+        self.meter
+    }
+
+    /// How many times the node `id` has been entered so far.
+    pub fn visits(&self, id: &str) -> usize {
+        self.scenario.node_index(id).and_then(|index| self.visits.get(&index)).map_or(0, |&n| n as usize)
+    }
+
+    /// Every exchange so far.
+    pub fn transcript(&self) -> &[Exchange] {
+        &self.transcript
+    }
+
+    /// The log that rebuilds this session.
+    pub fn log(&self) -> SessionLog {
+        SessionLog {
+            scenario: self.scenario.id.clone(),
+            scenario_hash: self.scenario.content_hash.clone(),
+            seed: self.seed,
+            replies: self.replies.clone(),
+        }
+    }
+
+    /// Takes a reply: analyses it, moves the meter, applies effects and routes to what comes next.
+    /// An invalid reply leaves the session as it was.
+    pub fn reply(&mut self, analyzer: &Analyzer, reply: Reply) -> Result<Feedback, EngineError> {
+        let Position::At { node, turn } = &self.position else { return Err(EngineError::Finished) };
+        let (node_index, turn) = (*node, turn.clone());
+        let node = &self.scenario.nodes[node_index];
+        let (said, choice_number, next, effects, fixed_delta, analysis) = match &reply {
+            Reply::Choice(number) => {
+                let choice = number
+                    .checked_sub(1)
+                    .and_then(|i| node.choices.get(i))
+                    .ok_or(EngineError::NoSuchChoice { chosen: *number, offered: node.choices.len() })?;
+                let analysis = analyzer.analyze(&choice.say, &turn.partner_line);
+                (choice.say.clone(), Some(*number), choice.next, choice.effects.clone(), choice.meter, analysis)
+            }
+            Reply::Text(text) => {
+                if node.typed.is_empty() {
+                    return Err(EngineError::TypingNotAllowed);
+                }
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err(EngineError::EmptyReply);
+                }
+                let chars = text.chars().count();
+                if chars > MAX_REPLY_CHARS {
+                    return Err(EngineError::ReplyTooLong { chars });
+                }
+                let analysis = analyzer.analyze(text, &turn.partner_line);
+                // Routing sees the new analysis and the meter as this reply leaves it.
+                let route_delta = |fixed: Option<i32>| fixed.unwrap_or(analysis.score);
+                let facts_meter = |fixed| (self.meter + route_delta(fixed)).clamp(0, 100);
+                let visits = self.visits.get(&node_index).copied().unwrap_or(0);
+                let route = node
+                    .typed
+                    .iter()
+                    .find(|route| {
+                        route.when.as_ref().is_none_or(|when| {
+                            when.holds(&Facts {
+                                meter: facts_meter(route.meter),
+                                visits,
+                                vars: &self.vars,
+                                last: Some(&analysis),
+                            })
+                        })
+                    })
+                    .ok_or(EngineError::NoEnding)?;
+                (text.to_owned(), None, route.next, route.effects.clone(), route.meter, analysis)
+            }
+        };
+
+        let meter_before = self.meter;
+        self.meter = (self.meter + fixed_delta.unwrap_or(analysis.score)).clamp(0, 100);
+        let meter_delta = self.meter - meter_before;
+        for effect in &effects {
+            self.apply(effect);
+        }
+        self.last_analysis = Some(analysis.clone());
+        let destination = self.route(next)?;
+        self.replies.push(reply);
+        self.transcript.push(Exchange {
+            turn,
+            reply: said,
+            choice: choice_number,
+            analysis: analysis.clone(),
+            meter_delta,
+            meter_after: self.meter,
+        });
+        match destination {
+            Destination::Node(index) => self.enter(index),
+            Destination::Ending(index) => self.finish(index),
+        }
+        Ok(Feedback { analysis, meter_delta, next: self.next() })
+    }
+
+    /// Takes back the last reply, by replaying the log without it.
+    pub fn undo(&mut self, analyzer: &Analyzer) -> Result<(), EngineError> {
+        let mut log = self.log();
+        if log.replies.pop().is_none() {
+            return Err(EngineError::NothingToUndo);
+        }
+        *self = Session::replay(Arc::clone(&self.scenario), analyzer, &log)?;
+        Ok(())
+    }
+
+    /// Resolves a target; `end` becomes the first ending whose condition holds.
+    fn route(&self, target: Target) -> Result<Destination, EngineError> {
+        match target {
+            Target::Node(index) => Ok(Destination::Node(index)),
+            Target::Ending(index) => Ok(Destination::Ending(index)),
+            Target::FirstMatchingEnding => {
+                let facts = self.facts(0);
+                self.scenario
+                    .endings
+                    .iter()
+                    .position(|ending| ending.when.as_ref().is_none_or(|when| when.holds(&facts)))
+                    .map(Destination::Ending)
+                    .ok_or(EngineError::NoEnding)
+            }
+        }
+    }
+
+    fn facts(&self, visits: u32) -> Facts<'_> {
+        Facts { meter: self.meter, visits, vars: &self.vars, last: self.last_analysis.as_ref() }
+    }
+
+    fn apply(&mut self, effect: &Effect) {
+        match effect {
+            Effect::Set(name, value) => {
+                self.vars.insert(name.clone(), *value);
+            }
+            Effect::Add(name, amount) => {
+                if let Some(Value::Int(count)) = self.vars.get_mut(name) {
+                    *count = count.saturating_add(*amount);
+                }
+            }
+        }
+    }
+
+    /// Enters a node: counts the visit and picks what the partner says.
+    fn enter(&mut self, index: usize) {
+        let visits = {
+            let count = self.visits.entry(index).or_insert(0);
+            *count += 1;
+            *count
+        };
+        let scenario = Arc::clone(&self.scenario);
+        let node = &scenario.nodes[index];
+        let facts = self.facts(visits);
+        // Variants whose condition holds are more specific than unconditional ones, so they win.
+        let conditional: Vec<&str> = node
+            .partner
+            .iter()
+            .filter(|v| v.when.as_ref().is_some_and(|when| when.holds(&facts)))
+            .map(|v| v.text.as_str())
+            .collect();
+        let candidates = if conditional.is_empty() {
+            node.partner.iter().filter(|v| v.when.is_none()).map(|v| v.text.as_str()).collect()
+        } else {
+            conditional
+        };
+        let line = match candidates.len() {
+            0 => node.partner.first().map_or("", |v| v.text.as_str()),
+            1 => candidates[0],
+            n => {
+                // u32 keeps the draw identical on 32- and 64-bit platforms.
+                let pick = self.dice.0.random_range(0..u32::try_from(n).unwrap_or(u32::MAX));
+                candidates[pick as usize]
+            }
+        };
+        let turn = Turn {
+            number: self.transcript.len() + 1,
+            node: node.id.clone(),
+            partner_line: line.to_owned(),
+            choices: node.choices.iter().map(|c| c.say.clone()).collect(),
+            typing_allowed: !node.typed.is_empty(),
+            meter: self.meter,
+        };
+        self.position = Position::At { node: index, turn };
+    }
+
+    fn finish(&mut self, index: usize) {
+        let Ending { id, title, summary, outcome, .. } = &self.scenario.endings[index];
+        self.position = Position::Ended(Finish {
+            id: id.clone(),
+            title: title.clone(),
+            summary: summary.clone(),
+            outcome: *outcome,
+            meter: self.meter,
+        });
+    }
+}

@@ -1,0 +1,778 @@
+//! Reading scenario YAML and checking it like a compiler: every problem at once, each located.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::Spanned;
+use sha2::{Digest, Sha256};
+
+use super::model::{
+    Bounds, Choice, Condition, Difficulty, Effect, Ending, Node, Outcome, Partner, Route, Scenario, Target, Value,
+    VarTest, Variant,
+};
+use crate::analyze::{Analyzer, Style, Tag};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+
+/// The scenario format version this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Scenario files larger than this are refused before parsing.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+
+/// Nesting deeper than this is refused (scenarios need about six levels).
+const MAX_DEPTH: usize = 32;
+
+/// YAML aliases beyond this are refused, so that an alias bomb cannot expand without bound.
+const MAX_ALIASES: usize = 256;
+
+/// The target that picks the first ending whose condition holds.
+pub const END: &str = "end";
+
+/// A scenario that loaded, with the warnings found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The checked scenario.
+    pub scenario: Scenario,
+    /// Problems that do not stop the scenario from running.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A scenario that cannot be used: its errors, and the warnings found alongside them.
+#[derive(Debug, thiserror::Error)]
+#[error("the scenario has {count} error(s):\n{0}", count = .0.0.iter().filter(|d| d.severity == Severity::Error).count())]
+pub struct LoadError(pub Diagnostics);
+
+impl LoadError {
+    /// Every finding, errors and warnings, in file order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.0.0
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    format: Spanned<u32>,
+    id: Spanned<String>,
+    title: Spanned<String>,
+    summary: String,
+    partner: PartnerFile,
+    #[serde(default)]
+    principles: Vec<Spanned<String>>,
+    difficulty: Difficulty,
+    #[serde(default)]
+    content_notes: Vec<String>,
+    meter: MeterFile,
+    #[serde(default)]
+    variables: BTreeMap<String, Spanned<ValueFile>>,
+    start: Spanned<String>,
+    nodes: Spanned<Vec<NodeFile>>,
+    endings: Spanned<Vec<EndingFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnerFile {
+    name: String,
+    persona: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeterFile {
+    start: Spanned<i64>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(untagged)]
+enum ValueFile {
+    Bool(bool),
+    Int(i64),
+}
+
+impl From<ValueFile> for Value {
+    fn from(value: ValueFile) -> Value {
+        match value {
+            ValueFile::Bool(b) => Value::Bool(b),
+            ValueFile::Int(n) => Value::Int(n),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NodeFile {
+    id: Spanned<String>,
+    partner: Spanned<Vec<Spanned<VariantFile>>>,
+    #[serde(default)]
+    choices: Vec<ChoiceFile>,
+    #[serde(default)]
+    typed: Vec<Spanned<RouteFile>>,
+}
+
+/// A partner line: a plain string, or `{text, when}`.
+struct VariantFile {
+    text: String,
+    when: Option<ConditionFile>,
+}
+
+impl<'de> Deserialize<'de> for VariantFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct VariantVisitor;
+        impl<'de> Visitor<'de> for VariantVisitor {
+            type Value = VariantFile;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a line of text, or a map with `text` and `when`")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<VariantFile, E> {
+                Ok(VariantFile { text: text.to_owned(), when: None })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VariantFile, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Full {
+                    text: String,
+                    when: Option<ConditionFile>,
+                }
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(VariantFile { text: full.text, when: full.when })
+            }
+        }
+        deserializer.deserialize_any(VariantVisitor)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChoiceFile {
+    say: Spanned<String>,
+    next: Spanned<String>,
+    #[serde(default)]
+    expect: Option<Style>,
+    #[serde(default)]
+    set: Option<Spanned<BTreeMap<String, ValueFile>>>,
+    #[serde(default)]
+    add: Option<Spanned<BTreeMap<String, i64>>>,
+    #[serde(default)]
+    meter: Option<i32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RouteFile {
+    #[serde(default)]
+    when: Option<ConditionFile>,
+    next: Spanned<String>,
+    #[serde(default)]
+    set: Option<Spanned<BTreeMap<String, ValueFile>>>,
+    #[serde(default)]
+    add: Option<Spanned<BTreeMap<String, i64>>>,
+    #[serde(default)]
+    meter: Option<i32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndingFile {
+    id: Spanned<String>,
+    title: String,
+    summary: String,
+    outcome: Outcome,
+    #[serde(default)]
+    when: Option<Spanned<ConditionFile>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConditionFile {
+    #[serde(default)]
+    meter: Option<Bounds>,
+    #[serde(default)]
+    visits: Option<Bounds>,
+    #[serde(default)]
+    vars: BTreeMap<String, VarTestFile>,
+    #[serde(default)]
+    style: OneOrMany<Style>,
+    #[serde(default)]
+    tags_any: Vec<Tag>,
+    #[serde(default)]
+    tags_all: Vec<Tag>,
+    #[serde(default)]
+    tags_none: Vec<Tag>,
+    #[serde(default)]
+    score: Option<Bounds>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum VarTestFile {
+    Is(ValueFile),
+    Within(Bounds),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        OneOrMany::Many(Vec::new())
+    }
+}
+
+fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
+    (spanned.referenced.line(), spanned.referenced.column())
+}
+
+/// Loads and checks a scenario. `origin` names the file in diagnostics; `analyzer` checks each
+/// authored choice's `expect:` (a disagreement is a warning).
+pub fn load(origin: &str, source: &str, analyzer: &Analyzer) -> Result<Loaded, LoadError> {
+    let fail = |diagnostic: Diagnostic| LoadError(Diagnostics(vec![diagnostic]));
+    if source.len() > MAX_SCENARIO_BYTES {
+        return Err(fail(
+            Diagnostic::error(
+                origin,
+                (0, 0),
+                format!("the file is {} bytes; the limit is {MAX_SCENARIO_BYTES}", source.len()),
+            )
+            .with_hint("split the conversation into several scenarios"),
+        ));
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_aliases: MAX_ALIASES,
+        },
+    };
+    let file: ScenarioFile = serde_saphyr::from_str_with_options(source, options).map_err(|error| {
+        let at = error.location().map_or((0, 0), |l| (l.line(), l.column()));
+        fail(Diagnostic::error(origin, at, yaml_message(&error.to_string())))
+    })?;
+    Checker { origin, analyzer, findings: Vec::new() }.check(file, source)
+}
+
+/// The first line of a YAML error, without the location the diagnostic already shows.
+fn yaml_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    match first.split_once(": ") {
+        Some((location, rest)) if location.starts_with("line ") => rest.to_owned(),
+        _ => first.to_owned(),
+    }
+}
+
+/// Names that a target can point at, for "did you mean".
+struct Names {
+    nodes: HashMap<String, usize>,
+    endings: HashMap<String, usize>,
+    variables: BTreeMap<String, Value>,
+}
+
+struct Checker<'a> {
+    origin: &'a str,
+    analyzer: &'a Analyzer,
+    findings: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, at: (u64, u64), message: impl Into<String>, hint: Option<String>) {
+        let mut diagnostic = Diagnostic::error(self.origin, at, message);
+        diagnostic.hint = hint;
+        self.findings.push(diagnostic);
+    }
+
+    fn warning(&mut self, at: (u64, u64), message: impl Into<String>, hint: Option<String>) {
+        let mut diagnostic = Diagnostic::error(self.origin, at, message);
+        diagnostic.severity = Severity::Warning;
+        diagnostic.hint = hint;
+        self.findings.push(diagnostic);
+    }
+
+    fn check(mut self, file: ScenarioFile, source: &str) -> Result<Loaded, LoadError> {
+        if file.format.value != FORMAT_VERSION {
+            self.error(
+                at(&file.format),
+                format!("scenario format {} is not supported", file.format.value),
+                Some(format!("this build reads `format: {FORMAT_VERSION}`")),
+            );
+        }
+        let id_ok = !file.id.value.is_empty()
+            && file.id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !id_ok {
+            self.error(
+                at(&file.id),
+                format!("scenario id `{}` is not a lowercase slug", file.id.value),
+                Some("use lowercase letters, digits and dashes, e.g. `late-again`".to_owned()),
+            );
+        }
+        if file.title.value.trim().is_empty() {
+            self.error(at(&file.title), "the title is empty", None);
+        }
+        let meter_start = file.meter.start.value;
+        if !(0..=100).contains(&meter_start) {
+            self.error(
+                at(&file.meter.start),
+                format!("meter start {meter_start} is out of range"),
+                Some("the meter runs from 0 to 100".to_owned()),
+            );
+        }
+        let principles = file
+            .principles
+            .iter()
+            .filter_map(|name| {
+                let tag = Tag::from_name(&name.value);
+                if tag.is_none() {
+                    let hint = did_you_mean(&name.value, Tag::ALL.iter().map(|t| t.name()));
+                    self.error(at(name), format!("unknown principle `{}`", name.value), hint);
+                }
+                tag
+            })
+            .collect();
+
+        let names = self.names(&file);
+        let start = names.nodes.get(&file.start.value).copied();
+        if start.is_none() {
+            let hint = did_you_mean(&file.start.value, names.nodes.keys().map(String::as_str));
+            self.error(at(&file.start), format!("start node `{}` does not exist", file.start.value), hint);
+        }
+        if file.nodes.value.is_empty() {
+            self.error(at(&file.nodes), "the scenario has no nodes", None);
+        }
+        if file.endings.value.is_empty() {
+            self.error(at(&file.endings), "the scenario has no endings", Some("add at least one ending".to_owned()));
+        }
+
+        let nodes: Vec<Node> = file.nodes.value.iter().map(|node| self.node(node, &names)).collect();
+        let endings: Vec<Ending> = file.endings.value.iter().map(|ending| self.ending(ending, &names)).collect();
+        self.check_first_matching_ending(&file, &nodes, &endings);
+        if let Some(start) = start {
+            self.check_graph(&file, &nodes, &endings, start);
+        }
+
+        let has_errors = self.findings.iter().any(|d| d.severity == Severity::Error);
+        self.findings.sort_by_key(|d| (d.line, d.column));
+        if has_errors {
+            return Err(LoadError(Diagnostics(self.findings)));
+        }
+        let scenario = Scenario {
+            id: file.id.value,
+            title: file.title.value,
+            summary: file.summary,
+            partner: Partner { name: file.partner.name, persona: file.partner.persona },
+            principles,
+            difficulty: file.difficulty,
+            content_notes: file.content_notes,
+            meter_start: i32::try_from(meter_start).unwrap_or_default(),
+            variables: names.variables,
+            start: start.unwrap_or_default(),
+            nodes,
+            endings,
+            content_hash: content_hash(source),
+            source: source.to_owned(),
+        };
+        Ok(Loaded { scenario, warnings: self.findings })
+    }
+
+    /// Collects node, ending and variable names, reporting duplicates.
+    fn names(&mut self, file: &ScenarioFile) -> Names {
+        let mut seen: HashMap<&str, (u64, u64)> = HashMap::new();
+        let mut names = Names { nodes: HashMap::new(), endings: HashMap::new(), variables: BTreeMap::new() };
+        let ids = file
+            .nodes
+            .value
+            .iter()
+            .map(|n| (&n.id, true))
+            .chain(file.endings.value.iter().map(|e| (&e.id, false)))
+            .collect::<Vec<_>>();
+        let mut node_index = 0;
+        let mut ending_index = 0;
+        for (id, is_node) in ids {
+            let index = if is_node { &mut node_index } else { &mut ending_index };
+            let this = *index;
+            *index += 1;
+            if id.value.trim().is_empty() {
+                self.error(at(id), "empty id", None);
+                continue;
+            }
+            if id.value == END {
+                self.error(
+                    at(id),
+                    "`end` is reserved",
+                    Some("`next: end` picks the first ending whose `when` holds".to_owned()),
+                );
+                continue;
+            }
+            if let Some(&(line, column)) = seen.get(id.value.as_str()) {
+                self.error(
+                    at(id),
+                    format!("duplicate id `{}`", id.value),
+                    Some(format!("first defined at line {line}, column {column}")),
+                );
+                continue;
+            }
+            seen.insert(&id.value, at(id));
+            if is_node {
+                names.nodes.insert(id.value.clone(), this);
+            } else {
+                names.endings.insert(id.value.clone(), this);
+            }
+        }
+        for (name, value) in &file.variables {
+            names.variables.insert(name.clone(), value.value.into());
+        }
+        names
+    }
+
+    fn node(&mut self, node: &NodeFile, names: &Names) -> Node {
+        if node.partner.value.is_empty() {
+            self.error(
+                at(&node.partner),
+                format!("node `{}` has no partner line", node.id.value),
+                Some("give the partner at least one line".to_owned()),
+            );
+        }
+        let partner = node
+            .partner
+            .value
+            .iter()
+            .map(|variant| {
+                if variant.value.text.trim().is_empty() {
+                    self.error(at(variant), "empty partner line", None);
+                }
+                let when = variant.value.when.as_ref().map(|c| self.condition(c, at(variant), names));
+                Variant { text: variant.value.text.trim().to_owned(), when }
+            })
+            .collect();
+        if node.choices.is_empty() && node.typed.is_empty() {
+            self.error(
+                at(&node.id),
+                format!("node `{}` is a dead end: it has no choices and no typed routes", node.id.value),
+                Some("add `choices:` or `typed:`, or point the previous reply at an ending".to_owned()),
+            );
+        }
+        let choices = node.choices.iter().map(|choice| self.choice(choice, names)).collect();
+        let mut typed: Vec<Route> = Vec::new();
+        let mut default_at: Option<(u64, u64)> = None;
+        for route in &node.typed {
+            if let Some(earlier) = default_at {
+                self.warning(
+                    at(route),
+                    "this route is never taken: an earlier route has no condition",
+                    Some(format!("the route at line {}, column {} takes every reply", earlier.0, earlier.1)),
+                );
+            }
+            let file = &route.value;
+            let when = file.when.as_ref().map(|c| self.condition(c, at(route), names));
+            if when.is_none() && default_at.is_none() {
+                default_at = Some(at(route));
+            }
+            let effects = self.effects(file.set.as_ref(), file.add.as_ref(), names);
+            typed.push(Route { when, next: self.target(&file.next, names), effects, meter: file.meter });
+        }
+        if let Some(last) = node.typed.last()
+            && typed.last().is_some_and(|route| route.when.is_some())
+        {
+            self.error(
+                at(last),
+                format!("the typed routes of node `{}` have no default", node.id.value),
+                Some("end `typed:` with a route that has no `when`, for replies nothing else matches".to_owned()),
+            );
+        }
+        Node { id: node.id.value.clone(), partner, choices, typed }
+    }
+
+    fn choice(&mut self, choice: &ChoiceFile, names: &Names) -> Choice {
+        let say = choice.say.value.trim().to_owned();
+        if say.is_empty() {
+            self.error(at(&choice.say), "empty choice", None);
+        }
+        if let Some(expected) = choice.expect {
+            let analysis = self.analyzer.analyze(&say, "");
+            if analysis.style != expected {
+                let tags: Vec<&str> = analysis.tags.iter().map(|hit| hit.tag.name()).collect();
+                let read = if tags.is_empty() { "no tags".to_owned() } else { tags.join(", ") };
+                self.warning(
+                    at(&choice.say),
+                    format!("`expect: {expected}` but the analyzer reads this reply as {} ({read})", analysis.style),
+                    Some("reword the reply, or change `expect:` to what the reply really does".to_owned()),
+                );
+            }
+        }
+        Choice {
+            say,
+            next: self.target(&choice.next, names),
+            expect: choice.expect,
+            effects: self.effects(choice.set.as_ref(), choice.add.as_ref(), names),
+            meter: choice.meter,
+        }
+    }
+
+    fn ending(&mut self, ending: &EndingFile, names: &Names) -> Ending {
+        let when = ending.when.as_ref().map(|c| self.condition(&c.value, at(c), names));
+        Ending {
+            id: ending.id.value.clone(),
+            title: ending.title.clone(),
+            summary: ending.summary.trim().to_owned(),
+            when,
+            outcome: ending.outcome,
+        }
+    }
+
+    fn target(&mut self, next: &Spanned<String>, names: &Names) -> Target {
+        let name = next.value.as_str();
+        if name == END {
+            return Target::FirstMatchingEnding;
+        }
+        if let Some(&node) = names.nodes.get(name) {
+            return Target::Node(node);
+        }
+        if let Some(&ending) = names.endings.get(name) {
+            return Target::Ending(ending);
+        }
+        let candidates = names.nodes.keys().chain(names.endings.keys()).map(String::as_str).chain([END]);
+        let hint = did_you_mean(name, candidates);
+        self.error(at(next), format!("`next: {name}` names no node or ending"), hint);
+        Target::FirstMatchingEnding
+    }
+
+    fn condition(&mut self, file: &ConditionFile, at: (u64, u64), names: &Names) -> Condition {
+        if let Some(meter) = file.meter {
+            for bound in [meter.at_least, meter.at_most].into_iter().flatten() {
+                if !(0..=100).contains(&bound) {
+                    self.error(
+                        at,
+                        format!("meter bound {bound} is out of range"),
+                        Some("the meter runs from 0 to 100".to_owned()),
+                    );
+                }
+            }
+        }
+        for bounds in [file.meter, file.visits, file.score].into_iter().flatten() {
+            if let (Some(low), Some(high)) = (bounds.at_least, bounds.at_most)
+                && low > high
+            {
+                self.error(
+                    at,
+                    format!("`at_least: {low}` is above `at_most: {high}`: the condition can never hold"),
+                    None,
+                );
+            }
+        }
+        let mut vars = Vec::new();
+        for (name, test) in &file.vars {
+            let test = match test {
+                VarTestFile::Is(value) => VarTest::Is((*value).into()),
+                VarTestFile::Within(bounds) => VarTest::Within(*bounds),
+            };
+            match (names.variables.get(name), &test) {
+                (None, _) => {
+                    let hint = did_you_mean(name, names.variables.keys().map(String::as_str))
+                        .or_else(|| Some("declare it under `variables:`".to_owned()));
+                    self.error(at, format!("undefined variable `{name}`"), hint);
+                }
+                (Some(Value::Bool(_)), VarTest::Is(Value::Int(_)) | VarTest::Within(_)) => {
+                    self.error(at, format!("variable `{name}` is a flag; test it with true or false"), None);
+                }
+                (Some(Value::Int(_)), VarTest::Is(Value::Bool(_))) => {
+                    self.error(at, format!("variable `{name}` is a count; test it with a number or bounds"), None);
+                }
+                _ => {}
+            }
+            vars.push((name.clone(), test));
+        }
+        Condition {
+            meter: file.meter,
+            visits: file.visits,
+            vars,
+            style: file.style_list(),
+            tags_any: file.tags_any.clone(),
+            tags_all: file.tags_all.clone(),
+            tags_none: file.tags_none.clone(),
+            score: file.score,
+        }
+    }
+
+    fn effects(
+        &mut self,
+        set: Option<&Spanned<BTreeMap<String, ValueFile>>>,
+        add: Option<&Spanned<BTreeMap<String, i64>>>,
+        names: &Names,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(set) = set {
+            for (name, value) in &set.value {
+                let value: Value = (*value).into();
+                match names.variables.get(name) {
+                    None => self.undefined(name, at(set), names),
+                    Some(declared) if std::mem::discriminant(declared) != std::mem::discriminant(&value) => {
+                        self.error(
+                            at(set),
+                            format!("`{name}` is set to a value of another type than it was declared with"),
+                            None,
+                        );
+                    }
+                    Some(_) => {}
+                }
+                effects.push(Effect::Set(name.clone(), value));
+            }
+        }
+        if let Some(add) = add {
+            for (name, amount) in &add.value {
+                match names.variables.get(name) {
+                    None => self.undefined(name, at(add), names),
+                    Some(Value::Bool(_)) => {
+                        self.error(at(add), format!("`add` needs a count, but `{name}` is a flag"), None)
+                    }
+                    Some(Value::Int(_)) => {}
+                }
+                effects.push(Effect::Add(name.clone(), *amount));
+            }
+        }
+        effects
+    }
+
+    fn undefined(&mut self, name: &str, at: (u64, u64), names: &Names) {
+        let hint = did_you_mean(name, names.variables.keys().map(String::as_str))
+            .or_else(|| Some("declare it under `variables:`".to_owned()));
+        self.error(at, format!("undefined variable `{name}`"), hint);
+    }
+
+    /// `next: end` needs an ending that always applies, or a conversation could have nowhere to go.
+    fn check_first_matching_ending(&mut self, file: &ScenarioFile, nodes: &[Node], endings: &[Ending]) {
+        let uses_end = nodes.iter().flat_map(targets).any(|t| t == Target::FirstMatchingEnding);
+        if uses_end && !endings.is_empty() && endings.iter().all(|e| e.when.is_some()) {
+            self.error(
+                at(&file.endings),
+                "`next: end` is used but every ending has a condition, so none may apply",
+                Some("give the last ending no `when`, as the fallback".to_owned()),
+            );
+        }
+    }
+
+    /// Unreachable nodes (warning) and nodes from which no ending can be reached (error).
+    fn check_graph(&mut self, file: &ScenarioFile, nodes: &[Node], endings: &[Ending], start: usize) {
+        let mut reachable = vec![false; nodes.len()];
+        let mut stack = vec![start];
+        let mut endings_reached = vec![false; endings.len()];
+        while let Some(index) = stack.pop() {
+            if std::mem::replace(&mut reachable[index], true) {
+                continue;
+            }
+            for target in targets(&nodes[index]) {
+                match target {
+                    Target::Node(next) => stack.push(next),
+                    Target::Ending(ending) => endings_reached[ending] = true,
+                    Target::FirstMatchingEnding => endings_reached.iter_mut().for_each(|r| *r = true),
+                }
+            }
+        }
+        // A node can finish if one of its targets is an ending or a node that can finish.
+        let mut can_finish: Vec<bool> =
+            nodes.iter().map(|node| targets(node).any(|t| !matches!(t, Target::Node(_)))).collect();
+        loop {
+            let mut changed = false;
+            for (index, node) in nodes.iter().enumerate() {
+                if !can_finish[index] && targets(node).any(|t| matches!(t, Target::Node(next) if can_finish[next])) {
+                    can_finish[index] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (index, node_file) in file.nodes.value.iter().enumerate() {
+            let node = &nodes[index];
+            if !reachable[index] {
+                self.warning(
+                    at(&node_file.id),
+                    format!("node `{}` is unreachable from the start", node.id),
+                    Some("point a choice or a typed route at it, or remove it".to_owned()),
+                );
+            } else if !can_finish[index] && !is_dead_end(node) {
+                let cycle = cycle_through(nodes, index).map(|ids| ids.join(" -> "));
+                let message = match cycle {
+                    Some(cycle) => format!("node `{}` is in a cycle with no way out: {cycle}", node.id),
+                    None => format!("node `{}` can never reach an ending", node.id),
+                };
+                self.error(
+                    at(&node_file.id),
+                    message,
+                    Some("route at least one reply from here towards an ending".to_owned()),
+                );
+            }
+        }
+        for (index, ending_file) in file.endings.value.iter().enumerate() {
+            if !endings_reached[index] && reachable.iter().any(|&r| r) {
+                self.warning(at(&ending_file.id), format!("ending `{}` is never reached", endings[index].id), None);
+            }
+        }
+    }
+}
+
+impl ConditionFile {
+    fn style_list(&self) -> Vec<Style> {
+        match &self.style {
+            OneOrMany::One(style) => vec![*style],
+            OneOrMany::Many(styles) => styles.clone(),
+        }
+    }
+}
+
+/// A node with no replies at all (reported on its own, as a dead end).
+fn is_dead_end(node: &Node) -> bool {
+    node.choices.is_empty() && node.typed.is_empty()
+}
+
+/// Every target of a node's choices and typed routes.
+fn targets(node: &Node) -> impl Iterator<Item = Target> + '_ {
+    node.choices.iter().map(|c| c.next).chain(node.typed.iter().map(|r| r.next))
+}
+
+/// A cycle of node ids that starts and ends at `start`, if there is one.
+fn cycle_through(nodes: &[Node], start: usize) -> Option<Vec<String>> {
+    let mut came_from: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    let mut visited = BTreeSet::from([start]);
+    while let Some(index) = queue.pop_front() {
+        for target in targets(&nodes[index]) {
+            let Target::Node(next) = target else { continue };
+            if next == start {
+                let mut path = vec![nodes[start].id.clone()];
+                let mut at = index;
+                let mut back = vec![];
+                while at != start {
+                    back.push(nodes[at].id.clone());
+                    at = came_from[&at];
+                }
+                path.extend(back.into_iter().rev());
+                path.push(nodes[start].id.clone());
+                return Some(path);
+            }
+            if visited.insert(next) {
+                came_from.insert(next, index);
+                queue.push_back(next);
+            }
+        }
+    }
+    None
+}
+
+/// "did you mean `x`?" for the closest known name, when one is close enough.
+fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|(similarity, _)| *similarity > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+}
+
+/// SHA-256 of the source text in hex: a scenario's version, stable across platforms.
+pub fn content_hash(source: &str) -> String {
+    Sha256::digest(source.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}

@@ -1,0 +1,112 @@
+//! Every playthrough of a scenario's authored replies: the outcome table authors review.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{Outcome, Scenario};
+use crate::analyze::Analyzer;
+use crate::engine::{Next, Reply, Session};
+
+/// How far [`playthroughs`] goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Stop after this many playthroughs.
+    pub max_paths: usize,
+    /// Cut a playthrough off after this many replies (it is then listed as unfinished).
+    pub max_replies: usize,
+    /// Cut a playthrough off when it would enter a node more often than this: going round a
+    /// loop again shows the author nothing new.
+    pub max_visits: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_paths: 1_000, max_replies: 40, max_visits: 2 }
+    }
+}
+
+/// One playthrough of authored replies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Playthrough {
+    /// The choice numbers picked, in order (counted from 1).
+    pub choices: Vec<usize>,
+    /// The ending reached; `None` when the playthrough was cut off by a limit.
+    pub ending: Option<String>,
+    /// What that ending means.
+    pub outcome: Option<Outcome>,
+    /// The meter at the end.
+    pub final_meter: i32,
+    /// The sum of the replies' scores.
+    pub total_score: i32,
+}
+
+/// The outcome table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Playthroughs {
+    /// The playthroughs, in depth-first order of choice numbers.
+    pub paths: Vec<Playthrough>,
+    /// Whether `max_paths` stopped the enumeration early.
+    pub truncated: bool,
+}
+
+/// Enumerates every sequence of authored choices from the start, depth first, within `limits`.
+pub fn playthroughs(scenario: Arc<Scenario>, analyzer: &Analyzer, seed: u64, limits: Limits) -> Playthroughs {
+    let mut table = Playthroughs { paths: Vec::new(), truncated: false };
+    explore(Session::start(scenario, seed), analyzer, limits, &mut Vec::new(), 0, &mut table);
+    table
+}
+
+fn explore(
+    session: Session,
+    analyzer: &Analyzer,
+    limits: Limits,
+    choices: &mut Vec<usize>,
+    total_score: i32,
+    table: &mut Playthroughs,
+) {
+    if table.paths.len() >= limits.max_paths {
+        table.truncated = true;
+        return;
+    }
+    let turn = match session.next() {
+        Next::Turn(turn) if choices.len() >= limits.max_replies || session.visits(&turn.node) > limits.max_visits => {
+            table.paths.push(Playthrough {
+                choices: choices.clone(),
+                ending: None,
+                outcome: None,
+                final_meter: session.meter(),
+                total_score,
+            });
+            return;
+        }
+        Next::Ending(finish) => {
+            table.paths.push(Playthrough {
+                choices: choices.clone(),
+                ending: Some(finish.id),
+                outcome: Some(finish.outcome),
+                final_meter: finish.meter,
+                total_score,
+            });
+            return;
+        }
+        Next::Turn(turn) => turn,
+    };
+    if turn.choices.is_empty() {
+        table.paths.push(Playthrough {
+            choices: choices.clone(),
+            ending: None,
+            outcome: None,
+            final_meter: session.meter(),
+            total_score,
+        });
+        return;
+    }
+    for number in 1..=turn.choices.len() {
+        let mut next = session.clone();
+        let Ok(feedback) = next.reply(analyzer, Reply::Choice(number)) else { continue };
+        choices.push(number);
+        explore(next, analyzer, limits, choices, total_score + feedback.analysis.score, table);
+        choices.pop();
+    }
+}
