@@ -48,10 +48,14 @@ fn a_bad_rubric_file_is_refused_with_every_location() {
     let path = dir.join("bad-rubric.yaml");
     let builtin = rehearse_core::analyze::BUILTIN_RUBRIC;
     let broken = builtin.replacen("  contempt:\n", "  contemptt:\n", 1).replacen("weight: -2", "weight: 2", 1);
-    std::fs::write(&path, broken).unwrap();
+    std::fs::write(&path, &broken).unwrap();
     let output = rehearse(&["analyze", "hello", "--rubric", path.to_str().unwrap()], "");
     assert!(!output.status.success());
     let message = stderr(&output).replace(path.to_str().unwrap(), "bad-rubric.yaml");
+    let line_of = |needle: &str| broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert!(message.contains(&format!("--> bad-rubric.yaml:{}:3\n", line_of("contemptt:"))), "{message}");
+    // Line numbers move whenever the built-in rubric is edited; the snapshot pins the rendering.
+    let message = regex::Regex::new(r"\b\d{3,}\b").unwrap().replace_all(&message, "NNN");
     insta::assert_snapshot!("bad_rubric", message);
 }
 

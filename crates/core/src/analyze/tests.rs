@@ -170,6 +170,18 @@ fn the_other_principles_are_recognised() {
 }
 
 #[test]
+fn common_idioms_of_the_breakdowns_are_recognised() {
+    assert_tags("Want a medal for emptying the dishwasher?", "", &[Tag::Contempt]);
+    assert_tags("Oh, so you're suddenly an expert on my mother?", "", &[Tag::Contempt]);
+    assert_tags("Not having this again.", "", &[Tag::Stonewalling]);
+    assert_tags("Yeah, yeah, I heard you.", "", &[Tag::Minimizing]);
+    assert_tags("You really should talk to her about it.", "", &[Tag::UnsolicitedAdvice]);
+    assert_tags("Just leave the keys by the door for me.", "", &[Tag::UnsolicitedAdvice]);
+    assert_tags("Can we just drop it?", "", &[Tag::Stonewalling]);
+    assert_tags("Give me five minutes to breathe, and then I'm all yours.", "", &[Tag::SelfRegulation]);
+}
+
+#[test]
 fn style_and_score_follow_the_tags() {
     let analysis = ANALYZER.analyze("That makes sense. What would help most right now?", "");
     assert_eq!(analysis.style, Style::ActiveListening);
