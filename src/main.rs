@@ -6,6 +6,7 @@ mod lint;
 mod paths;
 mod play;
 mod scenarios;
+mod test;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ enum Command {
     Lint(lint::Args),
     /// List every playthrough of a scenario's authored replies, with its ending, meter and score.
     Paths(paths::Args),
+    /// Run scenarios' scripted playthroughs and report what differed from what they expect.
+    Test(test::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Play(args) => play::run(&analyzer, args),
         Command::Lint(args) => lint::run(&analyzer, args),
         Command::Paths(args) => paths::run(&analyzer, args),
+        Command::Test(args) => test::run(&analyzer, args),
     }
 }
 

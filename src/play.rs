@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use rehearse_core::analyze::Analyzer;
-use rehearse_core::engine::{Feedback, Next, Reply, Session, Turn};
+use rehearse_core::engine::{Next, Reply, Session};
 use rehearse_core::report::Report;
 use rehearse_core::scenario::Scenario;
+use rehearse_core::transcript;
 
 use crate::scenarios::{bundled, find, load_source};
 
@@ -81,16 +82,11 @@ fn play(
     lines: &mut impl Iterator<Item = io::Result<String>>,
     out: &mut impl Write,
 ) -> Result<()> {
-    writeln!(out, "== {} ==", scenario.title)?;
-    writeln!(out, "With {}. {}", scenario.partner.name, scenario.partner.persona)?;
-    if !scenario.content_notes.is_empty() {
-        writeln!(out, "Content notes: {}", scenario.content_notes.join(", "))?;
-    }
-    writeln!(out, "{}\n", scenario.summary)?;
+    write!(out, "{}", transcript::header(&scenario))?;
     let partner = scenario.partner.name.clone();
-    let mut session = Session::start(Arc::clone(&scenario), seed);
+    let mut session = Session::start(scenario, seed);
     while let Next::Turn(turn) = session.next() {
-        show_turn(&partner, &turn, out)?;
+        write!(out, "{}", transcript::turn(&partner, &turn))?;
         let Some(line) = lines.next().transpose()? else { break };
         let line = line.trim();
         writeln!(out, "> {line}")?;
@@ -99,39 +95,18 @@ fn play(
             Err(_) => Reply::Text(line.to_owned()),
         };
         match session.reply(analyzer, reply) {
-            Ok(feedback) => {
-                show_feedback(&turn, &feedback, session.transcript().last().map(|e| e.reply.as_str()), out)?
+            Ok(_) => {
+                if let Some(last) = session.transcript().last() {
+                    write!(out, "{}", transcript::exchange(last))?;
+                }
             }
             Err(error) => writeln!(out, "  ({error})\n")?,
         }
     }
     match session.next() {
-        Next::Ending(ending) => writeln!(out, "*** {} ***\n{}\n", ending.title, ending.summary)?,
+        Next::Ending(finish) => write!(out, "{}", transcript::ending(&finish))?,
         Next::Turn(_) => writeln!(out, "(no more replies)\n")?,
     }
     write!(out, "{}", Report::new(&session, analyzer).to_text())?;
     Ok(())
-}
-
-fn show_turn(partner: &str, turn: &Turn, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "Turn {} (meter {})", turn.number, turn.meter)?;
-    writeln!(out, "{partner}: \"{}\"", turn.partner_line)?;
-    for (index, choice) in turn.choices.iter().enumerate() {
-        writeln!(out, "  {}. {choice}", index + 1)?;
-    }
-    if turn.typing_allowed {
-        writeln!(out, "  (or type your own reply)")?;
-    }
-    Ok(())
-}
-
-fn show_feedback(turn: &Turn, feedback: &Feedback, said: Option<&str>, out: &mut impl Write) -> io::Result<()> {
-    if let Some(said) = said {
-        writeln!(out, "You: \"{said}\"")?;
-    }
-    for line in &feedback.analysis.feedback {
-        writeln!(out, "  - {line}")?;
-    }
-    let after = turn.meter + feedback.meter_delta;
-    writeln!(out, "  Meter: {} -> {after} ({:+})\n", turn.meter, feedback.meter_delta)
 }

@@ -152,3 +152,25 @@ fn the_example_in_the_format_guide_is_a_valid_scenario() {
     let loaded = rehearse_core::scenario::load("scenario-format.md", &guide[start..end], &analyzer).expect("loads");
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
+
+#[test]
+fn test_runs_playthroughs_and_shows_what_differed() {
+    let dir = std::env::temp_dir().join(format!("rehearse-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/late-again.yaml")).unwrap();
+    let path = dir.join("late-again.yaml");
+    std::fs::write(&path, &scenario).unwrap();
+    let output = rehearse(&["test", path.to_str().unwrap()], "");
+    assert!(output.status.success(), "{}", stdout(&output));
+    assert!(stdout(&output).ends_with("3 passed, 0 failed\n"), "{}", stdout(&output));
+
+    let wrong = scenario.replacen(
+        "    ending: escalated\n    meter: {at_most: 20}",
+        "    ending: repaired\n    meter: {at_least: 90}",
+        1,
+    );
+    std::fs::write(&path, wrong).unwrap();
+    let output = rehearse(&["test", path.to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("test_failing", stdout(&output).replace(path.to_str().unwrap(), "late-again.yaml"));
+}

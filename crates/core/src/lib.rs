@@ -4,6 +4,7 @@
 //! - [`scenario`]: branching role-plays read from YAML and checked like code.
 //! - [`engine`]: a scenario played turn by turn, deterministic in (scenario, seed, replies).
 //! - [`report`]: what a session amounted to, and what to revisit.
+//! - [`transcript`]: a conversation rendered as plain text.
 //! - [`eval`]: measuring the analyzer against labelled replies.
 //! - [`diagnostic`]: located problems in files people write (rubrics, scenarios).
 
@@ -13,5 +14,6 @@ pub mod engine;
 pub mod eval;
 pub mod report;
 pub mod scenario;
+pub mod transcript;
 
 pub use analyze::{Analysis, Analyzer, Span, Style, Tag, TagHit};

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 pub use rubric::{BUILTIN_RUBRIC, Rubric, RubricError, ScoreScale};
 pub use tag::{Style, Tag};
-use text::{Normalized, Sentence, clause_start};
+use text::{Clauses, Normalized, Sentence};
 
 /// A stretch of the original reply that shows a tag: byte offsets on UTF-8 boundaries, and the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -107,7 +107,7 @@ impl Analyzer {
     /// Analyses `reply`, said in answer to the partner's line `context` (empty if none).
     pub fn analyze(&self, reply: &str, context: &str) -> Analysis {
         let reply_text = Normalized::new(reply);
-        let context_text = Normalized::new(context).text;
+        let context_text = Normalized::canonical(context);
         let sentences = reply_text.sentences();
 
         let mut hits = Vec::new();
@@ -124,6 +124,9 @@ impl Analyzer {
     fn trigger_hits(&self, text: &str, index: usize, sentence: &Sentence, hits: &mut Vec<Hit>) {
         let offset = sentence.range.start;
         let sentence_text = &text[sentence.range.clone()];
+        // Worked out on the first hit that needs them, once per sentence.
+        let mut clauses: Option<Clauses> = None;
+        let mut vetoed: [Option<bool>; Tag::ALL.len()] = [None; Tag::ALL.len()];
         for pattern in self.rubric.triggers.matches(sentence_text).iter() {
             let (tag, regex) = &self.rubric.trigger_owners[pattern];
             let rule = self.rubric.rule(*tag);
@@ -131,7 +134,7 @@ impl Analyzer {
                 if found.is_empty() {
                     continue;
                 }
-                let clause = clause_start(sentence_text, found.start());
+                let clause = clauses.get_or_insert_with(|| Clauses::of(sentence_text)).start_of(found.start());
                 if rule.negatable && has_negation(&sentence_text[clause..found.start()]) {
                     if let Some(flipped) = rule.when_negated {
                         let range = offset + clause..offset + found.end();
@@ -139,7 +142,10 @@ impl Analyzer {
                     }
                     continue;
                 }
-                if rule.unless.as_ref().is_some_and(|unless| unless.is_match(sentence_text)) {
+                let unless = &rule.unless;
+                if *vetoed[tag.index()]
+                    .get_or_insert_with(|| unless.as_ref().is_some_and(|re| re.is_match(sentence_text)))
+                {
                     continue;
                 }
                 // What a tag requires may stand in another sentence ("Can we pause? I'll come back.").

@@ -40,6 +40,11 @@ impl Normalized {
         normalized
     }
 
+    /// Only the canonical text, for text whose evidence is never quoted (the partner's line).
+    pub fn canonical(original: &str) -> String {
+        rewrite_words(&Folded::new(original)).text
+    }
+
     /// Maps a byte range of the canonical text back to the original text. The result always lies
     /// on UTF-8 boundaries of the original, because every canonical byte remembers the whole
     /// original character (or word, for rewritten words) it came from.
@@ -95,18 +100,29 @@ fn push_sentence(text: &str, range: Range<usize>, sentences: &mut Vec<Sentence>)
     }
 }
 
-/// Returns where the clause containing byte `at` of `sentence` starts. Clauses end at commas,
-/// colons, dashes and the conjunctions that usually start a new thought ("but", "and", "though");
-/// negation does not reach across them ("I'm not telling you what to do, but you should...").
-pub(crate) fn clause_start(sentence: &str, at: usize) -> usize {
-    let before = &sentence[..at];
-    let punctuation = before.rfind([',', ':', '-', '(', ')', '"']).map_or(0, |i| i + 1);
-    let conjunction = [" but ", " and ", " though ", " because ", " although ", " yet "]
-        .iter()
-        .filter_map(|word| before.rfind(word).map(|i| i + word.len()))
-        .max()
-        .unwrap_or(0);
-    punctuation.max(conjunction)
+/// Where the clauses of a sentence start. Clauses end at commas, colons, dashes, brackets and quotes,
+/// and at the conjunctions that usually start a new thought ("but", "and", "though"); negation does
+/// not reach across them ("I'm not telling you what to do, but you should...").
+#[derive(Debug)]
+pub(crate) struct Clauses(Vec<usize>);
+
+impl Clauses {
+    /// Finds the clause boundaries of `sentence`.
+    pub fn of(sentence: &str) -> Clauses {
+        let mut starts = vec![0];
+        starts.extend(sentence.match_indices([',', ':', '-', '(', ')', '"']).map(|(i, _)| i + 1));
+        for word in [" but ", " and ", " though ", " because ", " although ", " yet "] {
+            starts.extend(sentence.match_indices(word).map(|(i, _)| i + word.len()));
+        }
+        starts.sort_unstable();
+        Clauses(starts)
+    }
+
+    /// Where the clause containing byte `at` starts.
+    pub fn start_of(&self, at: usize) -> usize {
+        let after = self.0.partition_point(|&start| start <= at);
+        self.0[after.saturating_sub(1)]
+    }
 }
 
 /// The first pass: Unicode folding, character by character.
@@ -488,9 +504,14 @@ mod tests {
     fn clauses_end_at_commas_and_but() {
         let sentence = "i'm not telling you what to do, but you should go";
         let at = sentence.find("you should").unwrap();
-        assert_eq!(&sentence[clause_start(sentence, at)..at], "");
+        assert_eq!(&sentence[Clauses::of(sentence).start_of(at)..at], "");
         let sentence = "i don't think you're overreacting";
-        assert_eq!(clause_start(sentence, sentence.find("you're").unwrap()), 0);
+        assert_eq!(Clauses::of(sentence).start_of(sentence.find("you're").unwrap()), 0);
+        let sentence = "sorry, i was late and i know it";
+        let clauses = Clauses::of(sentence);
+        assert_eq!(clauses.start_of(3), 0);
+        assert_eq!(&sentence[clauses.start_of(sentence.find("late").unwrap())..], " i was late and i know it");
+        assert_eq!(&sentence[clauses.start_of(sentence.find("know").unwrap())..], "i know it");
     }
 
     #[test]

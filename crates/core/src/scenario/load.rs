@@ -8,12 +8,15 @@ use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 
+use std::sync::Arc;
+
 use super::model::{
-    Bounds, Choice, Condition, Difficulty, Effect, Ending, Node, Outcome, Partner, Route, Scenario, Target, Value,
-    VarTest, Variant,
+    Bounds, Choice, Condition, Difficulty, Effect, Ending, Node, Outcome, Partner, PartnerPattern, Playthrough, Route,
+    Scenario, Target, Value, VarTest, Variant,
 };
 use crate::analyze::{Analyzer, Style, Tag};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::engine::{Next, Reply, Session};
 
 /// The scenario format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -61,6 +64,10 @@ struct ScenarioFile {
     partner: PartnerFile,
     #[serde(default)]
     principles: Vec<Spanned<String>>,
+    #[serde(default)]
+    guide_steps: Option<Spanned<Vec<u8>>>,
+    #[serde(default)]
+    partner_plays: Option<Spanned<Vec<PartnerPattern>>>,
     difficulty: Difficulty,
     #[serde(default)]
     content_notes: Vec<String>,
@@ -70,6 +77,28 @@ struct ScenarioFile {
     start: Spanned<String>,
     nodes: Spanned<Vec<NodeFile>>,
     endings: Spanned<Vec<EndingFile>>,
+    #[serde(default)]
+    playthroughs: Vec<PlaythroughFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaythroughFile {
+    name: Spanned<String>,
+    #[serde(default)]
+    seed: u64,
+    replies: Spanned<Vec<ReplyFile>>,
+    ending: Spanned<String>,
+    #[serde(default)]
+    meter: Option<Bounds>,
+}
+
+/// A scripted reply: a number picks a choice, text is typed.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ReplyFile {
+    Choice(usize),
+    Text(String),
 }
 
 #[derive(Deserialize)]
@@ -347,35 +376,198 @@ impl Checker<'_> {
             self.error(at(&file.endings), "the scenario has no endings", Some("add at least one ending".to_owned()));
         }
 
+        let guide_steps = file.guide_steps.as_ref().map(|steps| steps.value.clone()).unwrap_or_default();
+        if let Some(steps) = &file.guide_steps
+            && let Some(step) = steps.value.iter().find(|step| !(1..=7).contains(*step))
+        {
+            self.error(
+                at(steps),
+                format!("guide step {step} does not exist"),
+                Some("the guide has steps 1 to 7".to_owned()),
+            );
+        }
         let nodes: Vec<Node> = file.nodes.value.iter().map(|node| self.node(node, &names)).collect();
         let endings: Vec<Ending> = file.endings.value.iter().map(|ending| self.ending(ending, &names)).collect();
+        let playthroughs: Vec<Playthrough> =
+            file.playthroughs.iter().filter_map(|p| self.playthrough(p, &names)).collect();
         self.check_first_matching_ending(&file, &nodes, &endings);
         if let Some(start) = start {
             self.check_graph(&file, &nodes, &endings, start);
         }
 
-        let has_errors = self.findings.iter().any(|d| d.severity == Severity::Error);
-        self.findings.sort_by_key(|d| (d.line, d.column));
-        if has_errors {
+        if self.findings.iter().any(|d| d.severity == Severity::Error) {
+            self.findings.sort_by_key(|d| (d.line, d.column));
             return Err(LoadError(Diagnostics(self.findings)));
         }
         let scenario = Scenario {
-            id: file.id.value,
-            title: file.title.value,
-            summary: file.summary,
-            partner: Partner { name: file.partner.name, persona: file.partner.persona },
+            id: file.id.value.clone(),
+            title: file.title.value.clone(),
+            summary: file.summary.clone(),
+            partner: Partner { name: file.partner.name.clone(), persona: file.partner.persona.clone() },
             principles,
+            guide_steps,
+            partner_plays: file.partner_plays.as_ref().map(|p| p.value.clone()).unwrap_or_default(),
             difficulty: file.difficulty,
-            content_notes: file.content_notes,
+            content_notes: file.content_notes.clone(),
             meter_start: i32::try_from(meter_start).unwrap_or_default(),
             variables: names.variables,
             start: start.unwrap_or_default(),
             nodes,
             endings,
+            playthroughs,
             content_hash: content_hash(source),
             source: source.to_owned(),
         };
+        self.check_pedagogy(&file, &scenario);
+        self.findings.sort_by_key(|d| (d.line, d.column));
         Ok(Loaded { scenario, warnings: self.findings })
+    }
+
+    fn playthrough(&mut self, file: &PlaythroughFile, names: &Names) -> Option<Playthrough> {
+        if file.replies.value.is_empty() {
+            self.error(at(&file.replies), format!("playthrough `{}` has no replies", file.name.value), None);
+        }
+        let Some(&ending) = names.endings.get(&file.ending.value) else {
+            let hint = did_you_mean(&file.ending.value, names.endings.keys().map(String::as_str));
+            self.error(
+                at(&file.ending),
+                format!("playthrough expects ending `{}`, which does not exist", file.ending.value),
+                hint,
+            );
+            return None;
+        };
+        let replies = file
+            .replies
+            .value
+            .iter()
+            .map(|reply| match reply {
+                ReplyFile::Choice(number) => Reply::Choice(*number),
+                ReplyFile::Text(text) => Reply::Text(text.clone()),
+            })
+            .collect();
+        Some(Playthrough { name: file.name.value.clone(), seed: file.seed, replies, ending, meter: file.meter })
+    }
+
+    /// What makes a scenario teach well: every choice says what it means to be and the analyzer
+    /// agrees (checked in `choice`); the all-active-listening path repairs and outscores the
+    /// all-defensive one; there is a principle to practise and a breakdown to meet; and every ending
+    /// is shown by a scripted playthrough with a typed reply.
+    fn check_pedagogy(&mut self, file: &ScenarioFile, scenario: &Scenario) {
+        for (node_file, node) in file.nodes.value.iter().zip(&scenario.nodes) {
+            for (choice_file, choice) in node_file.choices.iter().zip(&node.choices) {
+                if choice.expect.is_none() {
+                    self.warning(
+                        at(&choice_file.say),
+                        "this choice has no `expect:`",
+                        Some("say which style the reply is meant to have".to_owned()),
+                    );
+                }
+            }
+        }
+        if !scenario.principles.iter().any(|tag| !tag.is_breakdown()) {
+            self.warning(
+                at(&file.id),
+                "the scenario lists no constructive principle to practise",
+                Some("add tags to `principles:`".to_owned()),
+            );
+        }
+        match &file.partner_plays {
+            None => self.warning(
+                at(&file.id),
+                "the scenario declares no breakdown pattern the partner plays",
+                Some("add `partner_plays:`".to_owned()),
+            ),
+            Some(plays) => {
+                for pattern in &plays.value {
+                    let Some(tag) = pattern.tag() else { continue };
+                    let shown = scenario
+                        .nodes
+                        .iter()
+                        .flat_map(|n| &n.partner)
+                        .any(|v| self.analyzer.analyze(&v.text, "").has(tag));
+                    if !shown {
+                        self.warning(
+                            at(plays),
+                            format!("the partner is said to play {} but no partner line shows it", pattern.name()),
+                            Some(format!("give the partner a line the analyzer reads as {tag}")),
+                        );
+                    }
+                }
+            }
+        }
+        let shared = Arc::new(scenario.clone());
+        let active = self.styled_path(&shared, Style::ActiveListening);
+        let defensive = self.styled_path(&shared, Style::Defensive);
+        match active {
+            StyledPath::Ended { outcome, score } => {
+                if outcome != Outcome::Repaired {
+                    self.warning(
+                        at(&file.id),
+                        format!("always picking the active-listening reply ends {}, not repaired", outcome.name()),
+                        Some(
+                            "make listening pay off: raise its meter gains or lower the repaired threshold".to_owned(),
+                        ),
+                    );
+                }
+                if let StyledPath::Ended { score: defensive_score, .. } = defensive
+                    && defensive_score >= score
+                {
+                    self.warning(
+                        at(&file.id),
+                        format!("the all-defensive path scores {defensive_score}, not less than the all-active-listening path ({score})"),
+                        None,
+                    );
+                }
+            }
+            StyledPath::Stuck(node) => {
+                let at = file.nodes.value.get(node).map_or((0, 0), |n| at(&n.id));
+                self.warning(at, format!("node `{}` offers no active-listening reply", scenario.nodes[node].id), None);
+            }
+            StyledPath::Endless => {
+                self.warning(at(&file.id), "always picking the active-listening reply never ends", None)
+            }
+        }
+        for (index, ending_file) in file.endings.value.iter().enumerate() {
+            let shown = scenario
+                .playthroughs
+                .iter()
+                .any(|p| p.ending == index && p.replies.iter().any(|r| matches!(r, Reply::Text(_))));
+            if !shown {
+                self.warning(
+                    at(&ending_file.id),
+                    format!("no playthrough with a typed reply reaches ending `{}`", ending_file.id.value),
+                    Some("add one under `playthroughs:`; it is snapshot-tested and run by `rehearse test`".to_owned()),
+                );
+            }
+        }
+    }
+
+    /// Plays the scenario picking, at every node, the first choice of `style` (for the defensive
+    /// path, falling back to fixing and then to the lowest-scoring choice).
+    fn styled_path(&self, scenario: &Arc<Scenario>, style: Style) -> StyledPath {
+        let mut session = Session::start(Arc::clone(scenario), 0);
+        let mut score = 0;
+        for _ in 0..100 {
+            let turn = match session.next() {
+                Next::Ending(finish) => return StyledPath::Ended { outcome: finish.outcome, score },
+                Next::Turn(turn) => turn,
+            };
+            let Some(node) = scenario.node_index(&turn.node) else { return StyledPath::Endless };
+            let choices = &scenario.nodes[node].choices;
+            let first = |wanted: Style| choices.iter().position(|c| c.expect == Some(wanted));
+            let pick = match style {
+                Style::Defensive => first(Style::Defensive).or_else(|| first(Style::Fixing)).or_else(|| {
+                    (0..choices.len()).min_by_key(|&i| self.analyzer.analyze(&choices[i].say, &turn.partner_line).score)
+                }),
+                _ => first(style),
+            };
+            let Some(pick) = pick else { return StyledPath::Stuck(node) };
+            match session.reply(self.analyzer, Reply::Choice(pick + 1)) {
+                Ok(feedback) => score += feedback.analysis.score,
+                Err(_) => return StyledPath::Stuck(node),
+            }
+        }
+        StyledPath::Endless
     }
 
     /// Collects node, ending and variable names, reporting duplicates.
@@ -727,6 +919,13 @@ impl ConditionFile {
 /// A node with no replies at all (reported on its own, as a dead end).
 fn is_dead_end(node: &Node) -> bool {
     node.choices.is_empty() && node.typed.is_empty()
+}
+
+/// Where always picking one style of reply leads.
+enum StyledPath {
+    Ended { outcome: Outcome, score: i32 },
+    Stuck(usize),
+    Endless,
 }
 
 /// Every target of a node's choices and typed routes.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analyze::{Analysis, Style, Tag};
+use crate::engine::Reply;
 
 /// A branching role-play, loaded and checked. Build one with [`crate::scenario::load`].
 #[derive(Debug, Clone, Serialize)]
@@ -19,6 +20,10 @@ pub struct Scenario {
     pub partner: Partner,
     /// The principles the scenario lets a learner practise.
     pub principles: Vec<Tag>,
+    /// The steps of the guide (1-7) the scenario practises.
+    pub guide_steps: Vec<u8>,
+    /// The breakdown patterns the partner plays, which the learner meets.
+    pub partner_plays: Vec<PartnerPattern>,
     /// How hard the conversation is.
     pub difficulty: Difficulty,
     /// Sensitive topics a learner should know about before starting.
@@ -33,6 +38,8 @@ pub struct Scenario {
     pub nodes: Vec<Node>,
     /// The ways the conversation can end.
     pub endings: Vec<Ending>,
+    /// Scripted playthroughs with their expected outcome, run by `rehearse test` and `cargo test`.
+    pub playthroughs: Vec<Playthrough>,
     /// SHA-256 of the scenario's source text, in hex: the scenario's version.
     pub content_hash: String,
     /// The YAML source, kept so that a session can be replayed on exactly the version it began on.
@@ -70,6 +77,70 @@ impl Difficulty {
             Difficulty::Hard => "hard",
         }
     }
+}
+
+/// A breakdown pattern the partner plays (the guide's list of what erodes safety).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerPattern {
+    /// Excuses and counter-complaints.
+    Defensiveness,
+    /// Global blame, attacks on character.
+    Criticism,
+    /// Sarcasm, mockery.
+    Contempt,
+    /// Shutting the conversation down.
+    Stonewalling,
+    /// Going distant: short answers, no feelings shared.
+    Withdrawal,
+}
+
+impl PartnerPattern {
+    /// Every pattern, in a stable order.
+    pub const ALL: [PartnerPattern; 5] = [
+        PartnerPattern::Defensiveness,
+        PartnerPattern::Criticism,
+        PartnerPattern::Contempt,
+        PartnerPattern::Stonewalling,
+        PartnerPattern::Withdrawal,
+    ];
+
+    /// The analyzer tag that shows the pattern in the partner's lines; withdrawal has none.
+    pub fn tag(self) -> Option<Tag> {
+        match self {
+            PartnerPattern::Defensiveness => Some(Tag::Defensiveness),
+            PartnerPattern::Criticism => Some(Tag::Criticism),
+            PartnerPattern::Contempt => Some(Tag::Contempt),
+            PartnerPattern::Stonewalling => Some(Tag::Stonewalling),
+            PartnerPattern::Withdrawal => None,
+        }
+    }
+
+    /// The pattern's name as scenarios spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PartnerPattern::Defensiveness => "defensiveness",
+            PartnerPattern::Criticism => "criticism",
+            PartnerPattern::Contempt => "contempt",
+            PartnerPattern::Stonewalling => "stonewalling",
+            PartnerPattern::Withdrawal => "withdrawal",
+        }
+    }
+}
+
+/// A scripted playthrough: replies, a seed, and the outcome the author expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Playthrough {
+    /// What the playthrough shows ("owns it and promises").
+    pub name: String,
+    /// The seed for the partner's variants.
+    pub seed: u64,
+    /// The replies, in order.
+    pub replies: Vec<Reply>,
+    /// The ending it must reach (index into `endings`).
+    pub ending: usize,
+    /// Bounds the final meter must lie within.
+    pub meter: Option<Bounds>,
 }
 
 /// A variable's value: a flag or a count.

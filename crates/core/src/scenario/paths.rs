@@ -1,5 +1,6 @@
 //! Every playthrough of a scenario's authored replies: the outcome table authors review.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -8,7 +9,7 @@ use super::{Outcome, Scenario};
 use crate::analyze::Analyzer;
 use crate::engine::{Next, Reply, Session};
 
-/// How far [`playthroughs`] goes.
+/// How far [`outcome_table`] goes.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Stop after this many playthroughs.
@@ -28,7 +29,7 @@ impl Default for Limits {
 
 /// One playthrough of authored replies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Playthrough {
+pub struct PathOutcome {
     /// The choice numbers picked, in order (counted from 1).
     pub choices: Vec<usize>,
     /// The ending reached; `None` when the playthrough was cut off by a limit.
@@ -43,16 +44,50 @@ pub struct Playthrough {
 
 /// The outcome table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Playthroughs {
+pub struct OutcomeTable {
     /// The playthroughs, in depth-first order of choice numbers.
-    pub paths: Vec<Playthrough>,
+    pub paths: Vec<PathOutcome>,
     /// Whether `max_paths` stopped the enumeration early.
     pub truncated: bool,
 }
 
+impl OutcomeTable {
+    /// The table as aligned plain text, one playthrough per row.
+    pub fn to_text(&self) -> String {
+        let rows: Vec<(String, &str, &str)> = self
+            .paths
+            .iter()
+            .map(|path| {
+                let choices: Vec<String> = path.choices.iter().map(usize::to_string).collect();
+                (
+                    choices.join(" "),
+                    path.ending.as_deref().unwrap_or("(cut off)"),
+                    path.outcome.map_or("-", |o| o.name()),
+                )
+            })
+            .collect();
+        let width = rows.iter().map(|row| row.0.len()).chain(["choices".len()]).max().unwrap_or_default();
+        let ending_width = rows.iter().map(|row| row.1.len()).chain(["ending".len()]).max().unwrap_or_default();
+        let mut out = format!(
+            "{:<width$}  {:<ending_width$}  {:<10} {:>5} {:>6}\n",
+            "choices", "ending", "outcome", "meter", "score"
+        );
+        for ((choices, ending, outcome), path) in rows.iter().zip(&self.paths) {
+            let _ = writeln!(
+                out,
+                "{choices:<width$}  {ending:<ending_width$}  {outcome:<10} {:>5} {:>+6}",
+                path.final_meter, path.total_score
+            );
+        }
+        let more = if self.truncated { " (stopped at the limit)" } else { "" };
+        let _ = writeln!(out, "{} playthrough(s){more}", self.paths.len());
+        out
+    }
+}
+
 /// Enumerates every sequence of authored choices from the start, depth first, within `limits`.
-pub fn playthroughs(scenario: Arc<Scenario>, analyzer: &Analyzer, seed: u64, limits: Limits) -> Playthroughs {
-    let mut table = Playthroughs { paths: Vec::new(), truncated: false };
+pub fn outcome_table(scenario: Arc<Scenario>, analyzer: &Analyzer, seed: u64, limits: Limits) -> OutcomeTable {
+    let mut table = OutcomeTable { paths: Vec::new(), truncated: false };
     explore(Session::start(scenario, seed), analyzer, limits, &mut Vec::new(), 0, &mut table);
     table
 }
@@ -63,7 +98,7 @@ fn explore(
     limits: Limits,
     choices: &mut Vec<usize>,
     total_score: i32,
-    table: &mut Playthroughs,
+    table: &mut OutcomeTable,
 ) {
     if table.paths.len() >= limits.max_paths {
         table.truncated = true;
@@ -71,7 +106,7 @@ fn explore(
     }
     let turn = match session.next() {
         Next::Turn(turn) if choices.len() >= limits.max_replies || session.visits(&turn.node) > limits.max_visits => {
-            table.paths.push(Playthrough {
+            table.paths.push(PathOutcome {
                 choices: choices.clone(),
                 ending: None,
                 outcome: None,
@@ -81,7 +116,7 @@ fn explore(
             return;
         }
         Next::Ending(finish) => {
-            table.paths.push(Playthrough {
+            table.paths.push(PathOutcome {
                 choices: choices.clone(),
                 ending: Some(finish.id),
                 outcome: Some(finish.outcome),
@@ -93,7 +128,7 @@ fn explore(
         Next::Turn(turn) => turn,
     };
     if turn.choices.is_empty() {
-        table.paths.push(Playthrough {
+        table.paths.push(PathOutcome {
             choices: choices.clone(),
             ending: None,
             outcome: None,

@@ -17,6 +17,8 @@ partner:
   name: Alex
   persona: Tired after work.
 principles: [validation]
+guide_steps: [4]
+partner_plays: [withdrawal]
 difficulty: gentle
 meter:
   start: 50
@@ -37,6 +39,7 @@ nodes:
         set: {heard: true}
       - say: "You should quit."
         next: end
+        expect: fixing
         add: {tries: 1}
     typed:
       - when: {style: active_listening}
@@ -46,8 +49,9 @@ nodes:
     partner:
       - "Thanks for listening."
     choices:
-      - say: "Of course."
+      - say: "Of course you needed to vent."
         next: good
+        expect: active_listening
 endings:
   - id: good
     title: Good
@@ -58,6 +62,13 @@ endings:
     title: Meh
     outcome: stalled
     summary: Nothing changed.
+playthroughs:
+  - name: listens
+    replies: ["That sounds exhausting, of course you're drained.", 1]
+    ending: good
+  - name: fixes
+    replies: ["Just quit."]
+    ending: meh
 "#;
 
 fn findings(yaml: &str) -> Vec<String> {
@@ -128,7 +139,7 @@ fn unreachable_nodes_are_warned_about() {
 
 #[test]
 fn a_node_without_replies_is_a_dead_end() {
-    let yaml = BASE.replacen("    choices:\n      - say: \"Of course.\"\n        next: good\n", "", 1);
+    let yaml = BASE.replacen("    choices:\n      - say: \"Of course you needed to vent.\"\n        next: good\n        expect: active_listening\n", "", 1);
     let line = line_of(&yaml, "id: second");
     assert_finding(
         &yaml,
@@ -143,7 +154,7 @@ fn a_cycle_with_no_way_out_is_named() {
     let yaml = BASE
         .replacen("        next: good\n", "        next: first\n", 1)
         .replacen("      - next: end\n", "      - next: second\n", 1)
-        .replacen("        next: end\n        add", "        next: second\n        add", 1);
+        .replacen("        next: end\n        expect: fixing", "        next: second\n        expect: fixing", 1);
     let found = findings(&yaml);
     let line = line_of(&yaml, "id: first");
     assert!(
@@ -181,7 +192,11 @@ fn undefined_variables_are_errors_with_a_suggestion() {
 #[test]
 fn values_out_of_range_are_errors() {
     let yaml = BASE.replacen("start: 50", "start: 150", 1);
-    assert_finding(&yaml, "t.yaml:11:10: error: meter start 150 is out of range (help: the meter runs from 0 to 100)");
+    let line = line_of(&yaml, "start: 150");
+    assert_finding(
+        &yaml,
+        &format!("t.yaml:{line}:10: error: meter start 150 is out of range (help: the meter runs from 0 to 100)"),
+    );
     let yaml = BASE.replacen("{meter: {at_least: 60}}", "{meter: {at_least: 160}}", 1);
     let line = line_of(&yaml, "at_least: 160");
     assert_finding(
@@ -222,14 +237,11 @@ fn an_expect_the_analyzer_contradicts_is_a_warning() {
     let yaml = BASE.replacen("        expect: active_listening\n", "        expect: defensive\n", 1);
     let line = line_of(&yaml, "That sounds exhausting");
     let loaded = load("t.yaml", &yaml, &ANALYZER).expect("a warning does not stop loading");
-    assert_eq!(loaded.warnings.len(), 1);
-    assert_eq!(loaded.warnings[0].severity, Severity::Warning);
-    assert_eq!(
-        loaded.warnings[0].to_string(),
-        format!(
-            "t.yaml:{line}:14: warning: `expect: defensive` but the analyzer reads this reply as active_listening (validation) (help: reword the reply, or change `expect:` to what the reply really does)"
-        )
+    assert!(loaded.warnings.iter().all(|w| w.severity == Severity::Warning));
+    let expected = format!(
+        "t.yaml:{line}:14: warning: `expect: defensive` but the analyzer reads this reply as active_listening (validation) (help: reword the reply, or change `expect:` to what the reply really does)"
     );
+    assert!(loaded.warnings.iter().any(|w| w.to_string() == expected), "{expected} in {:#?}", loaded.warnings);
 }
 
 #[test]
@@ -237,7 +249,8 @@ fn unknown_keys_and_bad_yaml_are_located() {
     let yaml = BASE.replacen("difficulty: gentle", "difficulty: gentle\ncolour: blue", 1);
     let found = findings(&yaml);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].starts_with("t.yaml:10:1: error:") && found[0].contains("colour"), "{found:#?}");
+    let line = line_of(&yaml, "colour: blue");
+    assert!(found[0].starts_with(&format!("t.yaml:{line}:1: error:")) && found[0].contains("colour"), "{found:#?}");
     let found = findings("format: 1\nid: [unclosed\n");
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("t.yaml:"), "{found:#?}");
@@ -269,4 +282,75 @@ fn hostile_yaml_is_refused_quickly() {
     assert_eq!(findings(&bomb).len(), 1);
     let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
     assert_eq!(findings(&deep).len(), 1);
+}
+
+#[test]
+fn pedagogy_is_checked() {
+    // Listening must pay off: with a high bar, always listening no longer repairs.
+    let yaml = BASE.replacen("when: {vars: {heard: true}}", "when: {meter: {at_least: 90}}", 1).replacen(
+        "        next: good\n        expect: active_listening",
+        "        next: end\n        expect: active_listening",
+        1,
+    );
+    let found = findings(&yaml);
+    assert!(
+        found.iter().any(|f| f.contains("always picking the active-listening reply ends stalled, not repaired")),
+        "{found:#?}"
+    );
+    // A declared pattern must show in the partner's lines.
+    let yaml = BASE.replacen("partner_plays: [withdrawal]", "partner_plays: [contempt]", 1);
+    let line = line_of(&yaml, "partner_plays");
+    assert_finding(
+        &yaml,
+        &format!(
+            "t.yaml:{line}:16: warning: the partner is said to play contempt but no partner line shows it (help: give the partner a line the analyzer reads as contempt)"
+        ),
+    );
+    let yaml = BASE.replacen("partner_plays: [withdrawal]\n", "", 1).replacen("principles: [validation]\n", "", 1);
+    let found = findings(&yaml);
+    assert!(found.iter().any(|f| f.contains("declares no breakdown pattern")), "{found:#?}");
+    assert!(found.iter().any(|f| f.contains("no constructive principle")), "{found:#?}");
+    // Every ending needs a playthrough with a typed reply.
+    let yaml = BASE.replacen("    replies: [\"Just quit.\"]\n", "    replies: [2]\n", 1);
+    let line = line_of(&yaml, "id: meh");
+    assert_finding(
+        &yaml,
+        &format!(
+            "t.yaml:{line}:9: warning: no playthrough with a typed reply reaches ending `meh` (help: add one under `playthroughs:`; it is snapshot-tested and run by `rehearse test`)"
+        ),
+    );
+}
+
+#[test]
+fn a_playthrough_names_an_existing_ending() {
+    let yaml = BASE.replacen("    ending: meh\n", "    ending: mehh\n", 1);
+    let line = line_of(&yaml, "ending: mehh");
+    assert_finding(
+        &yaml,
+        &format!(
+            "t.yaml:{line}:13: error: playthrough expects ending `mehh`, which does not exist (help: did you mean `meh`?)"
+        ),
+    );
+}
+
+#[test]
+fn playthroughs_report_what_differed() {
+    let yaml = BASE.replacen("    ending: meh\n", "    ending: good\n    meter: {at_least: 60}\n", 1);
+    let scenario = std::sync::Arc::new(load("t.yaml", &yaml, &ANALYZER).unwrap().scenario);
+    let passing = playthrough::run(&scenario, &ANALYZER, &scenario.playthroughs[0]);
+    assert!(passing.passed(), "{:?}", passing.mismatches);
+    let failing = playthrough::run(&scenario, &ANALYZER, &scenario.playthroughs[1]);
+    let described: Vec<(String, String, String)> =
+        failing.mismatches.iter().map(|m| (m.what.clone(), m.expected.clone(), m.actual.clone())).collect();
+    assert_eq!(
+        described,
+        [
+            ("ending".to_owned(), "good".to_owned(), "meh".to_owned()),
+            ("meter".to_owned(), "at least 60".to_owned(), failing.session.meter().to_string()),
+        ]
+    );
+    let refusing = Playthrough { replies: vec![crate::engine::Reply::Choice(7)], ..scenario.playthroughs[0].clone() };
+    let verdict = playthrough::run(&scenario, &ANALYZER, &refusing);
+    assert_eq!(verdict.mismatches[0].what, "reply 1");
+    assert_eq!(verdict.mismatches[0].actual, "refused: there is no choice 7; pick 1 to 2");
 }
