@@ -1,10 +1,10 @@
 //! `rehearse analyze`: one reply explained for a person, or many as JSON lines for programs.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use rehearse_core::analyze::{Analysis, Analyzer};
+use rehearse_core::analyze::Analyzer;
 use serde::Deserialize;
 
 /// Arguments of `rehearse analyze`.
@@ -26,23 +26,16 @@ pub fn run(analyzer: &Analyzer, args: Args) -> Result<ExitCode> {
         return analyze_lines(analyzer, io::stdin().lock(), io::stdout().lock());
     }
     let Some(text) = args.text else {
+        if io::stdin().is_terminal() {
+            rehearse_repl::scratchpad(analyzer)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         bail!("give a reply to analyze, e.g. rehearse analyze \"That makes sense.\", or use --jsonl");
     };
     let analysis = analyzer.analyze(&text, args.context.as_deref().unwrap_or(""));
     let mut out = io::stdout().lock();
-    out.write_all(explain(&analysis).as_bytes())?;
+    out.write_all(analysis.explain().as_bytes())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A readable explanation: the style and score, then one line per finding.
-pub fn explain(analysis: &Analysis) -> String {
-    let mut text = format!("style: {}   score: {:+}\n", analysis.style, analysis.score);
-    for line in &analysis.feedback {
-        text.push_str("  - ");
-        text.push_str(line);
-        text.push('\n');
-    }
-    text
 }
 
 #[derive(Deserialize)]

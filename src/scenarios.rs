@@ -5,28 +5,21 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use rehearse_core::analyze::Analyzer;
-use rehearse_core::scenario::{Scenario, load};
+use rehearse_core::scenario::Scenario;
+pub use rehearse_repl::Source;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
-
-/// A scenario's source: where it came from and its text.
-pub struct Source {
-    /// The name diagnostics use (a path, or `scenarios/<file>` for bundled ones).
-    pub origin: String,
-    /// The YAML text.
-    pub text: String,
-}
 
 /// Finds `name`: an existing file path, or the id of a bundled scenario.
 pub fn find(name: &str) -> Result<Source> {
     let path = Path::new(name);
     if path.is_file() {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
-        return Ok(Source { origin: name.to_owned(), text });
+        return Ok(Source { origin: name.to_owned(), path: Some(path.to_path_buf()), text });
     }
     let file = format!("{name}.yaml");
     match BUNDLED.iter().find(|(bundled, _)| *bundled == file || *bundled == name) {
-        Some((bundled, text)) => Ok(Source { origin: format!("scenarios/{bundled}"), text: (*text).to_owned() }),
+        Some((bundled, text)) => Ok(bundled_source(bundled, text)),
         None => {
             let ids: Vec<&str> = BUNDLED.iter().map(|(file, _)| file.trim_end_matches(".yaml")).collect();
             bail!("no scenario file or bundled scenario named `{name}`; bundled: {}", ids.join(", "))
@@ -36,22 +29,16 @@ pub fn find(name: &str) -> Result<Source> {
 
 /// Loads a source, rendering its diagnostics into the error if it has errors.
 pub fn load_source(source: &Source, analyzer: &Analyzer) -> Result<Arc<Scenario>> {
-    match load(&source.origin, &source.text, analyzer) {
-        Ok(loaded) => Ok(Arc::new(loaded.scenario)),
-        Err(error) => {
-            let rendered: String = error.diagnostics().iter().map(|d| d.render(Some(&source.text))).collect();
-            bail!("{} cannot be played:\n{rendered}", source.origin)
-        }
-    }
+    source.load(analyzer).map_err(|rendered| anyhow::anyhow!("{} cannot be played:\n{rendered}", source.origin))
 }
 
-/// The bundled scenarios, loaded (those that fail to load are skipped; `rehearse lint` shows why).
-pub fn bundled(analyzer: &Analyzer) -> Vec<Arc<Scenario>> {
-    BUNDLED
-        .iter()
-        .filter_map(|(file, text)| load(&format!("scenarios/{file}"), text, analyzer).ok())
-        .map(|loaded| Arc::new(loaded.scenario))
-        .collect()
+/// The bundled scenarios, in file order.
+pub fn bundled_sources() -> Vec<Source> {
+    BUNDLED.iter().map(|(file, text)| bundled_source(file, text)).collect()
+}
+
+fn bundled_source(file: &str, text: &str) -> Source {
+    Source { origin: format!("scenarios/{file}"), path: None, text: text.to_owned() }
 }
 
 /// Expands paths for `lint`: directories to the `.yaml` files in them, sorted.

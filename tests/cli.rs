@@ -88,20 +88,6 @@ fn eval_reports_metrics_for_a_labelled_file() {
 }
 
 #[test]
-fn play_reads_replies_from_stdin_and_prints_the_same_bytes_every_time() {
-    let input = "2\nThat sounds so scary. I'm sorry I left you waiting.\n9\n\n1\n1\n2\n";
-    let first = rehearse(&["play", "late-again", "--seed", "7"], input);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let second = rehearse(&["play", "late-again", "--seed", "7"], input);
-    assert_eq!(first.stdout, second.stdout, "byte-identical transcripts");
-    insta::assert_snapshot!("play_late_again", stdout(&first));
-    let cut_short = rehearse(&["play", "late-again", "--seed", "7"], "1\n");
-    assert!(
-        stdout(&cut_short).contains("(no more replies)\n\nReport: Late again, and no call\nEnding: not reached yet")
-    );
-}
-
-#[test]
 fn lint_prints_located_diagnostics_and_fails_on_errors() {
     let dir = std::env::temp_dir().join(format!("rehearse-lint-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

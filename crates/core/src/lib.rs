@@ -4,11 +4,13 @@
 //! - [`scenario`]: branching role-plays read from YAML and checked like code.
 //! - [`engine`]: a scenario played turn by turn, deterministic in (scenario, seed, replies).
 //! - [`report`]: what a session amounted to, and what to revisit.
+//! - [`coach`]: one-line verdicts on replies, and hints.
 //! - [`transcript`]: a conversation rendered as plain text.
 //! - [`eval`]: measuring the analyzer against labelled replies.
 //! - [`diagnostic`]: located problems in files people write (rubrics, scenarios).
 
 pub mod analyze;
+pub mod coach;
 pub mod diagnostic;
 pub mod engine;
 pub mod eval;

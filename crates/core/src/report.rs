@@ -120,6 +120,52 @@ impl Report {
         Report { scenario: scenario.id.clone(), title: scenario.title.clone(), ending, meter, tally, moments }
     }
 
+    /// The meter over the turns as a sparkline, one block per value from 0 (▁) to 100 (█).
+    pub fn sparkline(&self) -> String {
+        const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+        self.meter.iter().map(|&value| BLOCKS[(value.clamp(0, 100) as usize * BLOCKS.len() / 101).min(7)]).collect()
+    }
+
+    /// The report as Markdown, for saving and sharing.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!("## Report: {}\n\n", self.title);
+        match &self.ending {
+            Some(ending) => {
+                let _ =
+                    writeln!(out, "**Ending:** {} ({})\n\n{}\n", ending.title, ending.outcome.name(), ending.summary);
+            }
+            None => out.push_str("**Ending:** not reached yet\n\n"),
+        }
+        let meter: Vec<String> = self.meter.iter().map(i32::to_string).collect();
+        let _ = writeln!(out, "**Safety meter:** {} `{}`\n", meter.join(" → "), self.sparkline());
+        if !self.tally.is_empty() {
+            out.push_str("| principle | kind | replies |\n|---|---|---|\n");
+            for count in &self.tally {
+                let kind = if count.tag.is_breakdown() { "breaks safety" } else { "builds safety" };
+                let _ = writeln!(out, "| {} | {kind} | {} |", count.tag.title(), count.count);
+            }
+            out.push('\n');
+        }
+        if !self.moments.is_empty() {
+            out.push_str("### Moments to revisit\n\n");
+            for moment in &self.moments {
+                let broke: Vec<&str> = moment.broke.iter().map(|t| t.title()).collect();
+                let _ = writeln!(
+                    out,
+                    "- **Turn {}** ({:+}), when they said \"{}\"",
+                    moment.turn, moment.score, moment.partner_line
+                );
+                let _ = writeln!(out, "  - you said: \"{}\" ({})", moment.reply, broke.join(", "));
+                let label = match moment.better_from {
+                    BetterFrom::AuthoredChoice => "a better reply",
+                    BetterFrom::RubricTip => "try",
+                };
+                let _ = writeln!(out, "  - {label}: {}", moment.better);
+            }
+        }
+        out
+    }
+
     /// The report as plain text, for terminals and pipes.
     pub fn to_text(&self) -> String {
         let mut out = format!("Report: {}\n", self.title);
@@ -131,7 +177,7 @@ impl Report {
             None => out.push_str("Ending: not reached yet\n"),
         }
         let meter: Vec<String> = self.meter.iter().map(i32::to_string).collect();
-        let _ = writeln!(out, "Safety meter: {}", meter.join(" -> "));
+        let _ = writeln!(out, "Safety meter: {}  {}", meter.join(" -> "), self.sparkline());
         if !self.tally.is_empty() {
             out.push_str("Principles:\n");
             for count in &self.tally {

@@ -61,3 +61,36 @@ pub fn session(session: &Session) -> String {
     }
     out
 }
+
+/// A whole session as Markdown: the scenario, then each exchange with how the reply landed.
+pub fn markdown(session: &Session) -> String {
+    let scenario = session.scenario();
+    let partner = &scenario.partner.name;
+    let mut out = format!("# {}\n\n*With {}.* {}\n\n", scenario.title, partner, scenario.summary);
+    if !scenario.content_notes.is_empty() {
+        let _ = writeln!(out, "*Content notes: {}*\n", scenario.content_notes.join(", "));
+    }
+    for step in session.transcript() {
+        let _ = writeln!(out, "**{partner}:** {}\n", step.turn.partner_line);
+        let _ = writeln!(out, "**You:** {}\n", step.reply);
+        for line in &step.analysis.feedback {
+            let _ = writeln!(out, "> {line}");
+        }
+        let _ = writeln!(
+            out,
+            ">\n> Meter {} → {} ({:+})\n",
+            step.meter_after - step.meter_delta,
+            step.meter_after,
+            step.meter_delta
+        );
+    }
+    match session.next() {
+        Next::Turn(waiting) => {
+            let _ = writeln!(out, "**{partner}:** {}\n\n*(waiting for your reply)*\n", waiting.partner_line);
+        }
+        Next::Ending(finish) => {
+            let _ = writeln!(out, "---\n\n**{}.** {}\n", finish.title, finish.summary);
+        }
+    }
+    out
+}

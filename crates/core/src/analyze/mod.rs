@@ -70,6 +70,17 @@ impl Analysis {
     pub fn tag_set(&self) -> BTreeSet<Tag> {
         self.tags.iter().map(|hit| hit.tag).collect()
     }
+
+    /// The analysis for a person to read: style and score, then one line per finding.
+    pub fn explain(&self) -> String {
+        let mut text = format!("style: {}   score: {:+}\n", self.style, self.score);
+        for line in &self.feedback {
+            text.push_str("  - ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
 }
 
 /// Scores replies against a rubric.
