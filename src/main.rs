@@ -6,6 +6,7 @@ mod lint;
 mod paths;
 mod play;
 mod scenarios;
+mod serve;
 mod test;
 
 use std::io::{self, Write};
@@ -41,6 +42,10 @@ enum Command {
     Paths(paths::Args),
     /// Run scenarios' scripted playthroughs and report what differed from what they expect.
     Test(test::Args),
+    /// Serve the counselor API (JSON over HTTP) with durable sessions.
+    Serve(serve::ServeArgs),
+    /// Create, list or revoke counselor tokens.
+    Token(serve::TokenArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,14 +67,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let analyzer = load_analyzer(cli.rubric.as_deref())?;
+    let analyzer = || load_analyzer(cli.rubric.as_deref());
     match cli.command {
-        Command::Analyze(args) => analyze::run(&analyzer, args),
-        Command::Eval(args) => eval::run(&analyzer, args),
-        Command::Play(args) => play::run(&analyzer, args),
-        Command::Lint(args) => lint::run(&analyzer, args),
-        Command::Paths(args) => paths::run(&analyzer, args),
-        Command::Test(args) => test::run(&analyzer, args),
+        Command::Analyze(args) => analyze::run(&analyzer()?, args),
+        Command::Eval(args) => eval::run(&analyzer()?, args),
+        Command::Play(args) => play::run(&analyzer()?, args),
+        Command::Lint(args) => lint::run(&analyzer()?, args),
+        Command::Paths(args) => paths::run(&analyzer()?, args),
+        Command::Test(args) => test::run(&analyzer()?, args),
+        Command::Serve(args) => serve::serve(analyzer()?, args),
+        Command::Token(args) => serve::token(args),
     }
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 /// How bad a finding is: errors make a file unusable, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     /// The file cannot be used until this is fixed.
     Error,
@@ -20,6 +21,7 @@ pub enum Severity {
 
 /// One finding in a source file, located by 1-based line and column (in characters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Diagnostic {
     /// The file (or other origin, such as `<builtin rubric>`) the finding is in.
     pub file: String,

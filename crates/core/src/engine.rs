@@ -21,6 +21,7 @@ pub const MAX_REPLY_CHARS: usize = 2_000;
 /// A learner's reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Reply {
     /// The authored reply with this number, counted from 1 as shown to the learner.
     Choice(usize),
@@ -72,6 +73,7 @@ pub enum EngineError {
 
 /// What the learner sees at a decision point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Turn {
     /// 1 for the first partner line, then one more per reply.
     pub number: usize,
@@ -89,6 +91,7 @@ pub struct Turn {
 
 /// Where a conversation ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finish {
     /// The ending's id.
     pub id: String,
@@ -105,6 +108,7 @@ pub struct Finish {
 /// What follows a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Next {
     /// The partner's next line.
     Turn(Turn),
@@ -114,6 +118,7 @@ pub enum Next {
 
 /// One exchange of the transcript.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Exchange {
     /// The turn the reply answered.
     pub turn: Turn,
@@ -131,6 +136,7 @@ pub struct Exchange {
 
 /// The result of a reply: how it landed, and what comes next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Feedback {
     /// How the reply landed.
     pub analysis: Analysis,

@@ -13,6 +13,7 @@ const MOMENTS: usize = 3;
 
 /// A session's report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     /// The scenario's id.
     pub scenario: String,
@@ -30,6 +31,7 @@ pub struct Report {
 
 /// How often a principle showed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagCount {
     /// The principle.
     pub tag: Tag,
@@ -39,6 +41,7 @@ pub struct TagCount {
 
 /// A reply worth revisiting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Moment {
     /// The turn number.
     pub turn: usize,
@@ -59,6 +62,7 @@ pub struct Moment {
 /// Where a suggested better reply comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BetterFrom {
     /// The best-scoring authored reply at that turn.
     AuthoredChoice,

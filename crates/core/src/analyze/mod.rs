@@ -28,6 +28,7 @@ use text::{Clauses, Normalized, Sentence};
 
 /// A stretch of the original reply that shows a tag: byte offsets on UTF-8 boundaries, and the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Span {
     /// Byte offset of the first byte, in the original reply.
     pub start: usize,
@@ -39,6 +40,7 @@ pub struct Span {
 
 /// One tag found in a reply, with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagHit {
     /// The principle used or broken.
     pub tag: Tag,
@@ -48,6 +50,7 @@ pub struct TagHit {
 
 /// What the analyzer says of one reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Analysis {
     /// The style derived from the tags by the rule of labels.md.
     pub style: Style,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// The order is the order of `labels.md`; analyses list their tags in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Tag {
     /// Speaks from one's own feelings or needs without blame.
     IStatement,
@@ -144,6 +145,7 @@ impl fmt::Display for Tag {
 /// The overall style of a reply, derived from its tags by the rule of labels.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Style {
     /// Listens, validates, owns, connects: builds safety.
     ActiveListening,

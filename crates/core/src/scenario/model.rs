@@ -59,6 +59,7 @@ pub struct Partner {
 /// How hard a scenario is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Difficulty {
     /// A partner who responds well to small steps.
     Gentle,
@@ -234,6 +235,7 @@ pub struct Ending {
 /// What an ending means for the relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Outcome {
     /// Safety was rebuilt: the partner feels heard.
     Repaired,

@@ -1,0 +1,193 @@
+//! The SQLite store: a single file, created with its schema on first start.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use crate::store::{
+    Appended, Counselor, CounselorId, Event, SessionStore, SessionSummary, StoreError, StoredSession, event_columns,
+    event_from_columns,
+};
+
+/// Sessions and counselors in a SQLite database.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://rehearse.db`, or
+    /// `sqlite::memory:`) and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // An acknowledged reply must survive a crash of the machine, not only of the process.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        // An in-memory database exists per connection, so it must have exactly one.
+        let connections = if url.contains(":memory:") { 1 } else { 8 };
+        let pool = SqlitePoolOptions::new().max_connections(connections).connect_with(options).await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+#[async_trait]
+impl SessionStore for SqliteStore {
+    async fn add_counselor(&self, name: &str, token_hash: &str, now: i64) -> Result<bool, StoreError> {
+        let result = sqlx::query("INSERT INTO counselors (name, token_hash, created_at) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn counselors(&self) -> Result<Vec<Counselor>, StoreError> {
+        let rows = sqlx::query("SELECT name, created_at, revoked_at FROM counselors ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| Counselor {
+                name: row.get("name"),
+                created_at: row.get("created_at"),
+                revoked: row.get::<Option<i64>, _>("revoked_at").is_some(),
+            })
+            .collect())
+    }
+
+    async fn revoke_counselor(&self, name: &str, now: i64) -> Result<bool, StoreError> {
+        let result = sqlx::query("UPDATE counselors SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn counselor_by_token(&self, token_hash: &str) -> Result<Option<CounselorId>, StoreError> {
+        let row = sqlx::query("SELECT id FROM counselors WHERE token_hash = ? AND revoked_at IS NULL")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.get("id")))
+    }
+
+    async fn has_active_counselor(&self) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS active FROM counselors WHERE revoked_at IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.get::<i64, _>("active") > 0)
+    }
+
+    async fn create_session(&self, owner: CounselorId, session: &StoredSession) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, owner, scenario_id, scenario_hash, scenario_source, seed, label, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&session.id)
+        .bind(owner)
+        .bind(&session.scenario_id)
+        .bind(&session.scenario_hash)
+        .bind(&session.scenario_source)
+        // SQLite integers are signed; the seed round-trips through the same bits.
+        .bind(session.seed as i64)
+        .bind(&session.label)
+        .bind(session.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, owner: CounselorId, id: &str) -> Result<Option<StoredSession>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT id, scenario_id, scenario_hash, scenario_source, seed, label, created_at FROM sessions \
+             WHERE id = ? AND owner = ?",
+        )
+        .bind(id)
+        .bind(owner)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let events = sqlx::query("SELECT kind, choice, text FROM events WHERE session_id = ? ORDER BY seq")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|event| event_from_columns(event.get("kind"), event.get("choice"), event.get("text")))
+            .collect::<Result<Vec<Event>, StoreError>>()?;
+        Ok(Some(StoredSession {
+            id: row.get("id"),
+            scenario_id: row.get("scenario_id"),
+            scenario_hash: row.get("scenario_hash"),
+            scenario_source: row.get("scenario_source"),
+            seed: row.get::<i64, _>("seed") as u64,
+            label: row.get("label"),
+            created_at: row.get("created_at"),
+            events,
+        }))
+    }
+
+    async fn sessions(&self, owner: CounselorId, limit: u32, offset: u32) -> Result<Vec<SessionSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, scenario_id, label, created_at FROM sessions WHERE owner = ? ORDER BY rowid DESC LIMIT ? OFFSET ?",
+        )
+        .bind(owner)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| SessionSummary {
+                id: row.get("id"),
+                scenario_id: row.get("scenario_id"),
+                label: row.get("label"),
+                created_at: row.get("created_at"),
+            })
+            .collect())
+    }
+
+    async fn append(&self, id: &str, seq: usize, event: &Event, now: i64) -> Result<Appended, StoreError> {
+        let (kind, choice, text) = event_columns(event);
+        let result = sqlx::query(
+            "INSERT INTO events (session_id, seq, kind, choice, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+        .bind(kind)
+        .bind(choice)
+        .bind(text)
+        .bind(now)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(Appended::Yes),
+            // The primary key (session_id, seq) is taken: another writer got there first.
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(Appended::Conflict),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn delete_session(&self, owner: CounselorId, id: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query("DELETE FROM sessions WHERE id = ? AND owner = ?")
+            .bind(id)
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}
