@@ -9,6 +9,7 @@ pub mod error;
 pub mod sqlite;
 pub mod store;
 pub mod tokens;
+pub mod web;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -103,7 +104,7 @@ impl App {
     }
 }
 
-/// The whole service: `/healthz` and `/api/v1`.
+/// The whole service: the web page at `/`, `/healthz` and `/api/v1`.
 pub fn router(app: Arc<App>) -> Router {
     let api = Router::new()
         .route("/scenarios", get(api::list_scenarios))
@@ -122,6 +123,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/openapi.json", get(api::openapi))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     Router::new()
+        .route("/", get(web::index))
+        .route("/app.js", get(web::script))
+        .route("/app.css", get(web::style))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })

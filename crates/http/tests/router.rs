@@ -398,3 +398,17 @@ async fn the_openapi_document_describes_every_route() {
     }
     assert!(doc["components"]["schemas"]["Analysis"].is_object());
 }
+
+#[tokio::test]
+async fn the_web_page_is_served_with_a_strict_content_security_policy() {
+    let f = fixture().await;
+    for (path, content_type) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/app.css", "text/css")] {
+        let response = f.router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(response.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with(content_type), "{path}");
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    }
+    let page = call(&f.router, Method::GET, "/", None, None).await.1;
+    assert!(page.as_str().unwrap().contains("<script src=\"/app.js\" defer></script>"));
+}
