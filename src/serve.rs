@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use rehearse_core::analyze::Analyzer;
 use rehearse_core::scenario::Scenario;
 use rehearse_http::store::SessionStore;
-use rehearse_http::{App, sqlite::SqliteStore, tokens};
+use rehearse_http::{App, sql::SqlStore, tokens};
 
 use crate::scenarios::{Source, bundled_sources, expand_paths, load_source};
 
@@ -23,7 +23,7 @@ pub struct ServeArgs {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1:7878")]
     addr: SocketAddr,
-    /// The database: `sqlite://FILE` (created on first start).
+    /// The database: `sqlite://FILE` (created on first start) or `postgres://USER@HOST/DB`.
     #[arg(long, default_value = DEFAULT_DB)]
     db: String,
     /// Offer the scenarios in this directory instead of the bundled ones.
@@ -36,7 +36,7 @@ pub struct ServeArgs {
 pub struct TokenArgs {
     #[command(subcommand)]
     action: TokenAction,
-    /// The database: `sqlite://FILE`.
+    /// The database: `sqlite://FILE` or `postgres://USER@HOST/DB`.
     #[arg(long, global = true, default_value = DEFAULT_DB)]
     db: String,
 }
@@ -59,11 +59,8 @@ enum TokenAction {
 
 /// Opens the store named by a `--db` URL.
 async fn open_store(url: &str) -> Result<Arc<dyn SessionStore>> {
-    if url.starts_with("sqlite:") {
-        let store = SqliteStore::open(url).await.with_context(|| format!("cannot open {url}"))?;
-        return Ok(Arc::new(store));
-    }
-    bail!("unsupported database `{url}`; use sqlite://FILE")
+    let store = SqlStore::open(url).await.with_context(|| format!("cannot open the database {url}"))?;
+    Ok(Arc::new(store))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

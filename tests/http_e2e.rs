@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rehearse_core::analyze::Analyzer;
 use rehearse_core::scenario::load;
-use rehearse_http::sqlite::SqliteStore;
+use rehearse_http::sql::SqlStore;
 use rehearse_http::store::SessionStore;
 use rehearse_http::{App, serve_until, tokens};
 use serde_json::{Value, json};
@@ -43,7 +43,7 @@ struct Server {
 
 impl Server {
     async fn start(db: &Path) -> Server {
-        let store = SqliteStore::open(&format!("sqlite://{}", db.display())).await.unwrap();
+        let store = SqlStore::open(&format!("sqlite://{}", db.display())).await.unwrap();
         let analyzer = Arc::new(Analyzer::builtin());
         let scenario = Arc::new(load("late-again.yaml", LATE_AGAIN, &analyzer).unwrap().scenario);
         let app = Arc::new(App::new(Arc::new(store), analyzer, vec![scenario]));
@@ -69,7 +69,7 @@ impl Server {
 }
 
 async fn add_counselor(db: &Path, name: &str) -> String {
-    let store = SqliteStore::open(&format!("sqlite://{}", db.display())).await.unwrap();
+    let store = SqlStore::open(&format!("sqlite://{}", db.display())).await.unwrap();
     let token = tokens::new_token();
     assert!(store.add_counselor(name, &tokens::hash(&token), 0).await.unwrap());
     token

@@ -281,34 +281,25 @@ impl Session {
     /// Takes a reply: analyses it, moves the meter, applies effects and routes to what comes next.
     /// An invalid reply leaves the session as it was.
     pub fn reply(&mut self, analyzer: &Analyzer, reply: Reply) -> Result<Feedback, EngineError> {
-        let Position::At { node, turn } = &self.position else { return Err(EngineError::Finished) };
-        let (node_index, turn) = (*node, turn.clone());
+        let (said, turn) = self.utterance(&reply)?;
+        let analysis = analyzer.analyze(&said, &turn.partner_line);
+        self.reply_analyzed(reply, analysis)
+    }
+
+    /// The engine's step for a reply whose text was already analysed: `analysis` must be the
+    /// analysis of what the reply says ([`Session::reply`] computes it). Benchmarks use this to
+    /// time the engine alone.
+    pub fn reply_analyzed(&mut self, reply: Reply, analysis: Analysis) -> Result<Feedback, EngineError> {
+        let (said, turn) = self.utterance(&reply)?;
+        let Position::At { node: node_index, .. } = self.position else { return Err(EngineError::Finished) };
         let node = &self.scenario.nodes[node_index];
-        let (said, choice_number, next, effects, fixed_delta, analysis) = match &reply {
+        let (choice_number, next, effects, fixed_delta) = match &reply {
             Reply::Choice(number) => {
-                let choice = number
-                    .checked_sub(1)
-                    .and_then(|i| node.choices.get(i))
-                    .ok_or(EngineError::NoSuchChoice { chosen: *number, offered: node.choices.len() })?;
-                let analysis = analyzer.analyze(&choice.say, &turn.partner_line);
-                (choice.say.clone(), Some(*number), choice.next, choice.effects.clone(), choice.meter, analysis)
+                let choice = &node.choices[number - 1];
+                (Some(*number), choice.next, choice.effects.clone(), choice.meter)
             }
-            Reply::Text(text) => {
-                if node.typed.is_empty() {
-                    return Err(EngineError::TypingNotAllowed);
-                }
-                let text = text.trim();
-                if text.is_empty() {
-                    return Err(EngineError::EmptyReply);
-                }
-                let chars = text.chars().count();
-                if chars > MAX_REPLY_CHARS {
-                    return Err(EngineError::ReplyTooLong { chars });
-                }
-                let analysis = analyzer.analyze(text, &turn.partner_line);
+            Reply::Text(_) => {
                 // Routing sees the new analysis and the meter as this reply leaves it.
-                let route_delta = |fixed: Option<i32>| fixed.unwrap_or(analysis.score);
-                let facts_meter = |fixed| (self.meter + route_delta(fixed)).clamp(0, 100);
                 let visits = self.visits.get(&node_index).copied().unwrap_or(0);
                 let route = node
                     .typed
@@ -316,7 +307,7 @@ impl Session {
                     .find(|route| {
                         route.when.as_ref().is_none_or(|when| {
                             when.holds(&Facts {
-                                meter: facts_meter(route.meter),
+                                meter: (self.meter + route.meter.unwrap_or(analysis.score)).clamp(0, 100),
                                 visits,
                                 vars: &self.vars,
                                 last: Some(&analysis),
@@ -324,7 +315,7 @@ impl Session {
                         })
                     })
                     .ok_or(EngineError::NoEnding)?;
-                (text.to_owned(), None, route.next, route.effects.clone(), route.meter, analysis)
+                (None, route.next, route.effects.clone(), route.meter)
             }
         };
 
@@ -350,6 +341,34 @@ impl Session {
             Destination::Ending(index) => self.finish(index),
         }
         Ok(Feedback { analysis, meter_delta, next: self.next() })
+    }
+
+    /// Checks a reply against the current turn and returns what it says, with the turn it answers.
+    fn utterance(&self, reply: &Reply) -> Result<(String, Turn), EngineError> {
+        let Position::At { node, turn } = &self.position else { return Err(EngineError::Finished) };
+        let node = &self.scenario.nodes[*node];
+        let said = match reply {
+            Reply::Choice(number) => number
+                .checked_sub(1)
+                .and_then(|i| node.choices.get(i))
+                .map(|choice| choice.say.clone())
+                .ok_or(EngineError::NoSuchChoice { chosen: *number, offered: node.choices.len() })?,
+            Reply::Text(text) => {
+                if node.typed.is_empty() {
+                    return Err(EngineError::TypingNotAllowed);
+                }
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err(EngineError::EmptyReply);
+                }
+                let chars = text.chars().count();
+                if chars > MAX_REPLY_CHARS {
+                    return Err(EngineError::ReplyTooLong { chars });
+                }
+                text.to_owned()
+            }
+        };
+        Ok((said, turn.clone()))
     }
 
     /// Takes back the last reply, by replaying the log without it.

@@ -6,7 +6,7 @@
 
 pub mod api;
 pub mod error;
-pub mod sqlite;
+pub mod sql;
 pub mod store;
 pub mod tokens;
 pub mod web;

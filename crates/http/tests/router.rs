@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use rehearse_core::analyze::Analyzer;
 use rehearse_core::scenario::load;
-use rehearse_http::sqlite::SqliteStore;
+use rehearse_http::sql::SqlStore;
 use rehearse_http::store::SessionStore;
 use rehearse_http::{App, router, tokens};
 use serde_json::{Value, json};
@@ -23,7 +23,7 @@ struct Fixture {
 }
 
 async fn fixture() -> Fixture {
-    let store = SqliteStore::open("sqlite::memory:").await.expect("in-memory store");
+    let store = SqlStore::open("sqlite::memory:").await.expect("in-memory store");
     let alice = tokens::new_token();
     let bob = tokens::new_token();
     assert!(store.add_counselor("alice", &tokens::hash(&alice), 1).await.unwrap());

@@ -8,9 +8,10 @@ CREATE TABLE counselors (
 );
 
 -- A session keeps the exact scenario text it started on, so editing or removing the file later
--- never breaks it.
+-- never breaks it. `seq` orders sessions newest first.
 CREATE TABLE sessions (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
     owner INTEGER NOT NULL REFERENCES counselors (id),
     scenario_id TEXT NOT NULL,
     scenario_hash TEXT NOT NULL,
@@ -19,8 +20,7 @@ CREATE TABLE sessions (
     label TEXT,
     created_at INTEGER NOT NULL
 );
--- Newest first is rowid order, per owner.
-CREATE INDEX sessions_by_owner ON sessions (owner);
+CREATE INDEX sessions_by_owner ON sessions (owner, seq);
 
 -- The append-only log: one row per reply or undo. (session_id, seq) is unique, so two writers
 -- racing for the same position cannot both succeed.

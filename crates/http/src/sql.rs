@@ -1,46 +1,77 @@
-//! The SQLite store: a single file, created with its schema on first start.
+//! The SQL store: one implementation for SQLite (a single file, the default) and PostgreSQL
+//! (several servers sharing one database), through sqlx's `Any` driver.
+//!
+//! The queries are written once, with `$N` parameters, which both databases accept; only the
+//! schema differs, so each has its own migrations.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor, Row};
 
 use crate::store::{
     Appended, Counselor, CounselorId, Event, SessionStore, SessionSummary, StoreError, StoredSession, event_columns,
     event_from_columns,
 };
 
-/// Sessions and counselors in a SQLite database.
+/// Sessions and counselors in SQLite or PostgreSQL.
 #[derive(Debug, Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
+pub struct SqlStore {
+    pool: AnyPool,
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite://rehearse.db`, or
-    /// `sqlite::memory:`) and brings its schema up to date.
-    pub async fn open(url: &str) -> Result<SqliteStore, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // An acknowledged reply must survive a crash of the machine, not only of the process.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        // An in-memory database exists per connection, so it must have exactly one.
-        let connections = if url.contains(":memory:") { 1 } else { 8 };
-        let pool = SqlitePoolOptions::new().max_connections(connections).connect_with(options).await?;
+impl SqlStore {
+    /// Opens the database at `url` and brings its schema up to date: `sqlite://FILE` (created if
+    /// missing), `sqlite::memory:`, or `postgres://...`.
+    pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
+        install_default_drivers();
+        if url.starts_with("sqlite:") {
+            Self::open_sqlite(url).await
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool =
+                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            sqlx::migrate!("migrations/postgres").run(&pool).await?;
+            Ok(SqlStore { pool })
+        } else {
+            Err(StoreError(format!("unsupported database `{url}`; use sqlite://FILE or postgres://...")))
+        }
+    }
+
+    async fn open_sqlite(url: &str) -> Result<SqlStore, StoreError> {
+        let in_memory = url.contains(":memory:");
+        let url = if in_memory || url.contains("mode=") {
+            url.to_owned()
+        } else {
+            format!("{url}{}mode=rwc", if url.contains('?') { "&" } else { "?" })
+        };
+        let pool = AnyPoolOptions::new()
+            // An in-memory database exists per connection, so it must have exactly one.
+            .max_connections(if in_memory { 1 } else { 8 })
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    // WAL lets readers run beside the writer; FULL makes an acknowledged reply
+                    // survive a crash of the machine, not only of the process.
+                    connection
+                        .execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqlStore { pool })
     }
 }
 
 #[async_trait]
-impl SessionStore for SqliteStore {
+impl SessionStore for SqlStore {
     async fn add_counselor(&self, name: &str, token_hash: &str, now: i64) -> Result<bool, StoreError> {
-        let result = sqlx::query("INSERT INTO counselors (name, token_hash, created_at) VALUES (?, ?, ?)")
+        let result = sqlx::query("INSERT INTO counselors (name, token_hash, created_at) VALUES ($1, $2, $3)")
             .bind(name)
             .bind(token_hash)
             .bind(now)
@@ -68,7 +99,7 @@ impl SessionStore for SqliteStore {
     }
 
     async fn revoke_counselor(&self, name: &str, now: i64) -> Result<bool, StoreError> {
-        let result = sqlx::query("UPDATE counselors SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+        let result = sqlx::query("UPDATE counselors SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(name)
             .execute(&self.pool)
@@ -77,7 +108,7 @@ impl SessionStore for SqliteStore {
     }
 
     async fn counselor_by_token(&self, token_hash: &str) -> Result<Option<CounselorId>, StoreError> {
-        let row = sqlx::query("SELECT id FROM counselors WHERE token_hash = ? AND revoked_at IS NULL")
+        let row = sqlx::query("SELECT id FROM counselors WHERE token_hash = $1 AND revoked_at IS NULL")
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?;
@@ -94,7 +125,7 @@ impl SessionStore for SqliteStore {
     async fn create_session(&self, owner: CounselorId, session: &StoredSession) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sessions (id, owner, scenario_id, scenario_hash, scenario_source, seed, label, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&session.id)
         .bind(owner)
@@ -113,7 +144,7 @@ impl SessionStore for SqliteStore {
     async fn session(&self, owner: CounselorId, id: &str) -> Result<Option<StoredSession>, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT id, scenario_id, scenario_hash, scenario_source, seed, label, created_at FROM sessions \
-             WHERE id = ? AND owner = ?",
+             WHERE id = $1 AND owner = $2",
         )
         .bind(id)
         .bind(owner)
@@ -122,7 +153,7 @@ impl SessionStore for SqliteStore {
         else {
             return Ok(None);
         };
-        let events = sqlx::query("SELECT kind, choice, text FROM events WHERE session_id = ? ORDER BY seq")
+        let events = sqlx::query("SELECT kind, choice, text FROM events WHERE session_id = $1 ORDER BY seq")
             .bind(id)
             .fetch_all(&self.pool)
             .await?
@@ -143,7 +174,7 @@ impl SessionStore for SqliteStore {
 
     async fn sessions(&self, owner: CounselorId, limit: u32, offset: u32) -> Result<Vec<SessionSummary>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, scenario_id, label, created_at FROM sessions WHERE owner = ? ORDER BY rowid DESC LIMIT ? OFFSET ?",
+            "SELECT id, scenario_id, label, created_at FROM sessions WHERE owner = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3",
         )
         .bind(owner)
         .bind(i64::from(limit))
@@ -164,7 +195,7 @@ impl SessionStore for SqliteStore {
     async fn append(&self, id: &str, seq: usize, event: &Event, now: i64) -> Result<Appended, StoreError> {
         let (kind, choice, text) = event_columns(event);
         let result = sqlx::query(
-            "INSERT INTO events (session_id, seq, kind, choice, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (session_id, seq, kind, choice, text, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(i64::try_from(seq).unwrap_or(i64::MAX))
@@ -183,7 +214,7 @@ impl SessionStore for SqliteStore {
     }
 
     async fn delete_session(&self, owner: CounselorId, id: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM sessions WHERE id = ? AND owner = ?")
+        let result = sqlx::query("DELETE FROM sessions WHERE id = $1 AND owner = $2")
             .bind(id)
             .bind(owner)
             .execute(&self.pool)
