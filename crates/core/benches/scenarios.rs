@@ -21,18 +21,22 @@ fn library() -> Vec<(String, String)> {
     files.into_iter().map(|path| (path.display().to_string(), std::fs::read_to_string(&path).unwrap())).collect()
 }
 
-/// A long chain of nodes, each with an active-listening, a defensive and a typed way on.
+/// A long chain of nodes, each with two partner variants and an active-listening, a defensive and a
+/// typed way on.
 fn generated(nodes: usize) -> String {
     let mut yaml = String::from(
         "format: 1\nid: generated\ntitle: Generated\nsummary: A long chain for benchmarks.\n\
          partner: {name: Bench, persona: Patient.}\nprinciples: [validation]\nguide_steps: [4]\n\
-         partner_plays: [withdrawal]\ndifficulty: gentle\nmeter: {start: 50}\nvariables: {count: 0}\nstart: n0\nnodes:\n",
+         partner_plays: [withdrawal]\ndifficulty: gentle\nmeter: {start: 50}\nstart: n0\nnodes:\n",
     );
     for i in 0..nodes {
         let next = if i + 1 == nodes { "end".to_owned() } else { format!("n{}", i + 1) };
-        let _ = write!(
+        // Flow style keeps 5,000 nodes under the 1 MiB file limit.
+        let _ = writeln!(
             yaml,
-            "  - id: n{i}\n    partner:\n      - \"Line {i}, the first way.\"\n      - text: \"Line {i}, when things are good.\"\n        when: {{meter: {{at_least: 60}}}}\n    choices:\n      - say: \"That makes sense.\"\n        next: {next}\n        expect: active_listening\n        add: {{count: 1}}\n      - say: \"Whatever.\"\n        next: {next}\n        expect: defensive\n    typed:\n      - when: {{style: active_listening}}\n        next: {next}\n      - next: {next}\n"
+            "  - {{id: n{i}, partner: [\"Line {i}.\", \"Again {i}.\"], \
+             choices: [{{say: \"That makes sense.\", next: {next}}}, \
+             {{say: \"Whatever.\", next: {next}}}], typed: [{{next: {next}}}]}}"
         );
     }
     yaml.push_str(
