@@ -1,19 +1,10 @@
 //! End-to-end tests of the `rehearse` binary: what a person sees, pinned by insta snapshots.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn rehearse(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rehearse starts");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin written");
-    child.wait_with_output().expect("rehearse finishes")
-}
+use std::process::Output;
+
+use common::{rehearse, temp_dir};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
@@ -43,8 +34,7 @@ fn analyze_jsonl_answers_every_line_in_order() {
 
 #[test]
 fn a_bad_rubric_file_is_refused_with_every_location() {
-    let dir = std::env::temp_dir().join(format!("rehearse-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("cli-rubric");
     let path = dir.join("bad-rubric.yaml");
     let builtin = rehearse_core::analyze::BUILTIN_RUBRIC;
     let broken = builtin.replacen("  contempt:\n", "  contemptt:\n", 1).replacen("weight: -2", "weight: 2", 1);
@@ -61,8 +51,7 @@ fn a_bad_rubric_file_is_refused_with_every_location() {
 
 #[test]
 fn eval_reports_metrics_for_a_labelled_file() {
-    let dir = std::env::temp_dir().join(format!("rehearse-eval-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("cli-eval");
     let path = dir.join("mini.jsonl");
     std::fs::write(
         &path,
@@ -89,8 +78,7 @@ fn eval_reports_metrics_for_a_labelled_file() {
 
 #[test]
 fn lint_prints_located_diagnostics_and_fails_on_errors() {
-    let dir = std::env::temp_dir().join(format!("rehearse-lint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("cli-lint");
     let path = dir.join("broken.yaml");
     let scenario = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/late-again.yaml")).unwrap();
     let broken = scenario.replacen("next: heard\n", "next: haerd\n", 1).replacen("start: door", "start: dor", 1);
@@ -141,8 +129,7 @@ fn the_example_in_the_format_guide_is_a_valid_scenario() {
 
 #[test]
 fn test_runs_playthroughs_and_shows_what_differed() {
-    let dir = std::env::temp_dir().join(format!("rehearse-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("cli-test");
     let scenario = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/late-again.yaml")).unwrap();
     let path = dir.join("late-again.yaml");
     std::fs::write(&path, &scenario).unwrap();

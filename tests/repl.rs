@@ -4,25 +4,14 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+mod common;
+
+use common::{rehearse, temp_dir};
+
 fn rehearse_piped(args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rehearse starts");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin written");
-    let output = child.wait_with_output().expect("rehearse finishes");
+    let output = rehearse(args, stdin);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).expect("utf-8")
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("rehearse-repl-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -35,7 +24,7 @@ fn the_issue_example_is_byte_identical_on_every_run() {
 
 #[test]
 fn every_command_works_from_a_pipe() {
-    let dir = temp_dir("commands");
+    let dir = temp_dir("repl-commands");
     let saved = dir.join("session.md");
     let input = format!(
         "/help\n/why\n/hint\n3\n/why\n/undo\n/undo\n9\n\n/nonsense\n1\nYou were checking your phone all night. I'm so sorry.\n/transcript\n/report\n/save\n/save {}\n1\n1\n1\n2\n/hint\n/quit\n",
@@ -79,7 +68,7 @@ fn play_while_editing(path: &std::path::Path, first: &str, edit: &str, then: &st
 
 #[test]
 fn restart_rereads_the_scenario_file() {
-    let dir = temp_dir("restart");
+    let dir = temp_dir("repl-restart");
     let path = dir.join("late-again.yaml");
     let original = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/late-again.yaml")).unwrap();
 
@@ -109,7 +98,7 @@ fn without_a_scenario_the_learner_picks_one_and_no_coach_is_quieter() {
 
 #[test]
 fn a_real_terminal_plays_to_the_end_with_a_typed_reply_and_undo() {
-    let data = temp_dir("pty-data");
+    let data = temp_dir("repl-pty-data");
     let command = format!(
         "env NO_COLOR=1 XDG_DATA_HOME={} HOME={} {} play late-again --seed 7",
         data.display(),

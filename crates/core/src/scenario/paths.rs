@@ -105,16 +105,6 @@ fn explore(
         return;
     }
     let turn = match session.next() {
-        Next::Turn(turn) if choices.len() >= limits.max_replies || session.visits(&turn.node) > limits.max_visits => {
-            table.paths.push(PathOutcome {
-                choices: choices.clone(),
-                ending: None,
-                outcome: None,
-                final_meter: session.meter(),
-                total_score,
-            });
-            return;
-        }
         Next::Ending(finish) => {
             table.paths.push(PathOutcome {
                 choices: choices.clone(),
@@ -127,7 +117,11 @@ fn explore(
         }
         Next::Turn(turn) => turn,
     };
-    if turn.choices.is_empty() {
+    // Too long, round a loop once more, or a step that takes only typed replies: cut off here.
+    let cut_off = choices.len() >= limits.max_replies
+        || session.visits(&turn.node) > limits.max_visits
+        || turn.choices.is_empty();
+    if cut_off {
         table.paths.push(PathOutcome {
             choices: choices.clone(),
             ending: None,
