@@ -240,6 +240,21 @@ impl Session {
         Ok(session)
     }
 
+    /// Rebuilds a session from replies with the analyses they were given when they were made,
+    /// so that the conversation comes back exactly as it was played even if the rubric changed
+    /// since. Fails if the scenario does not accept one of the replies.
+    pub fn restore(
+        scenario: Arc<Scenario>,
+        seed: u64,
+        steps: impl IntoIterator<Item = (Reply, Analysis)>,
+    ) -> Result<Session, EngineError> {
+        let mut session = Session::start(scenario, seed);
+        for (reply, analysis) in steps {
+            session.reply_analyzed(reply, analysis)?;
+        }
+        Ok(session)
+    }
+
     /// The scenario being played.
     pub fn scenario(&self) -> &Arc<Scenario> {
         &self.scenario
@@ -307,7 +322,7 @@ impl Session {
                     .find(|route| {
                         route.when.as_ref().is_none_or(|when| {
                             when.holds(&Facts {
-                                meter: (self.meter + route.meter.unwrap_or(analysis.score)).clamp(0, 100),
+                                meter: self.meter.saturating_add(route.meter.unwrap_or(analysis.score)).clamp(0, 100),
                                 visits,
                                 vars: &self.vars,
                                 last: Some(&analysis),
@@ -320,7 +335,7 @@ impl Session {
         };
 
         let meter_before = self.meter;
-        self.meter = (self.meter + fixed_delta.unwrap_or(analysis.score)).clamp(0, 100);
+        self.meter = self.meter.saturating_add(fixed_delta.unwrap_or(analysis.score)).clamp(0, 100);
         let meter_delta = self.meter - meter_before;
         for effect in &effects {
             self.apply(effect);

@@ -17,7 +17,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::App;
 use crate::error::{ApiError, ErrorEnvelope};
-use crate::store::{CounselorId, Event, StoredSession};
+use crate::store::{Appended, CounselorId, Event, StoredSession};
 
 /// A JSON body whose rejections use the common error format.
 #[derive(FromRequest)]
@@ -390,12 +390,10 @@ pub async fn post_reply(
     Path(id): Path<String>,
     Json(request): Json<ReplyRequest>,
 ) -> Result<Json<ReplyResponse>, ApiError> {
+    // The engine checks the reply itself (choice in range, text not empty nor over 2,000 characters).
     let reply = match (request.choice, request.text) {
         (Some(choice), None) => Reply::Choice(choice),
-        (None, Some(text)) => {
-            check_length(&text, "text")?;
-            Reply::Text(text)
-        }
+        (None, Some(text)) => Reply::Text(text),
         _ => return Err(ApiError::invalid("invalid_reply", "choice", "send exactly one of `choice` and `text`")),
     };
     let (stored, mut session) = app.rebuild(owner, &id).await?;
@@ -410,9 +408,11 @@ pub async fn post_reply(
     }
     // Validate on the rebuilt session before anything is written: a refused reply stores nothing.
     let feedback = session.reply(&app.analyzer, reply.clone()).map_err(engine_error)?;
-    match app.store.append(&id, stored.events.len(), &Event::Reply(reply), crate::now()).await? {
-        crate::store::Appended::Yes => {}
-        crate::store::Appended::Conflict => return Err(ApiError::stale_turn(request.turn, current + 1)),
+    let event = Event::Reply { reply, analysis: feedback.analysis.clone() };
+    match app.store.append(&id, stored.events.len(), &event, crate::now()).await? {
+        Appended::Yes => {}
+        Appended::Conflict => return Err(changed_meanwhile()),
+        Appended::Gone => return Err(ApiError::not_found("session")),
     }
     Ok(Json(ReplyResponse {
         analysis: feedback.analysis,
@@ -429,23 +429,58 @@ pub struct UndoResponse {
     next: Next,
 }
 
+/// An undo, optionally naming the turn it takes back from (`next.turn.number`, or the ended
+/// conversation's last turn plus one), so that a repeated click does not take back two replies.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UndoRequest {
+    #[serde(default)]
+    turn: Option<usize>,
+}
+
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/undo", tag = "sessions", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = UndoResponse), (status = 409, body = ErrorEnvelope)))]
+    params(("id" = String, Path)), request_body(content = Option<UndoRequest>, description = "Optional: the current turn"),
+    responses((status = 200, body = UndoResponse), (status = 409, body = ErrorEnvelope)))]
 pub async fn undo(
     State(app): State<Arc<App>>,
     Counselor(owner): Counselor,
     Path(id): Path<String>,
+    body: axum::body::Bytes,
 ) -> Result<Json<UndoResponse>, ApiError> {
-    let (stored, mut session) = app.rebuild(owner, &id).await?;
-    session.undo(&app.analyzer).map_err(engine_error)?;
-    match app.store.append(&id, stored.events.len(), &Event::Undo, crate::now()).await? {
-        crate::store::Appended::Yes => Ok(Json(UndoResponse { meter: session.meter(), next: session.next() })),
-        crate::store::Appended::Conflict => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            "the session changed meanwhile; fetch it and try again",
-        )),
+    let request: UndoRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        UndoRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|error| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", error.to_string()))?
+    };
+    let (stored, session) = app.rebuild(owner, &id).await?;
+    let current = session.transcript().len() + 1;
+    if let Some(turn) = request.turn
+        && turn != current
+    {
+        return Err(ApiError::stale_turn(turn, current));
     }
+    if session.transcript().is_empty() {
+        return Err(engine_error(EngineError::NothingToUndo));
+    }
+    let mut events = stored.events.clone();
+    events.push(Event::Undo);
+    let session = app.restore(&stored, &events)?;
+    match app.store.append(&id, stored.events.len(), &Event::Undo, crate::now()).await? {
+        Appended::Yes => Ok(Json(UndoResponse { meter: session.meter(), next: session.next() })),
+        Appended::Conflict => Err(changed_meanwhile()),
+        Appended::Gone => Err(ApiError::not_found("session")),
+    }
+}
+
+/// Another reply or undo was stored first; the client should fetch the session again.
+fn changed_meanwhile() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "stale_turn",
+        "the session changed meanwhile; fetch it and answer the current turn",
+    )
+    .field("turn")
 }
 
 /// `?format=markdown` for a Markdown report.

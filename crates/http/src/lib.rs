@@ -27,7 +27,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::store::{CounselorId, Event, SessionStore, StoredSession};
+use crate::store::{CounselorId, SessionStore, StoredSession};
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -62,45 +62,46 @@ impl App {
         self.catalogue.iter().find(|s| s.id == id).cloned()
     }
 
-    /// Loads a session of `owner` and replays its log through the engine. Someone else's session
-    /// is "not found", exactly like a missing one.
+    /// Loads a session of `owner` and rebuilds it from its log: the replies still standing, with
+    /// the analyses they got when they were made. Someone else's session is "not found", exactly
+    /// like a missing one.
     pub async fn rebuild(&self, owner: CounselorId, id: &str) -> Result<(StoredSession, Session), ApiError> {
         let stored = self.store.session(owner, id).await?.ok_or_else(|| ApiError::not_found("session"))?;
-        let scenario = self.version(&stored)?;
-        let mut session = Session::start(scenario, stored.seed);
-        for event in &stored.events {
-            let replayed = match event {
-                Event::Reply(reply) => session.reply(&self.analyzer, reply.clone()).map(|_| ()),
-                Event::Undo => session.undo(&self.analyzer),
-            };
-            // Only validated events are stored, so a failure here means the data was tampered with.
-            replayed.map_err(|error| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "corrupt_session",
-                    format!("the stored log does not replay: {error}"),
-                )
-            })?;
-        }
+        let session = self.restore(&stored, &stored.events)?;
         Ok((stored, session))
+    }
+
+    /// The session `stored` as the log `events` leaves it.
+    pub fn restore(&self, stored: &StoredSession, events: &[store::Event]) -> Result<Session, ApiError> {
+        let scenario = self.version(stored)?;
+        // Only replies the engine accepted are stored, so a failure here means the data was altered.
+        Session::restore(scenario, stored.seed, store::standing_replies(events)).map_err(|error| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "corrupt_session",
+                format!("the stored log does not replay: {error}"),
+            )
+        })
     }
 
     /// The exact scenario version a session started on, from the text stored with it.
     fn version(&self, stored: &StoredSession) -> Result<Arc<Scenario>, ApiError> {
-        let mut versions = self.versions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(scenario) = versions.get(&stored.scenario_hash) {
-            return Ok(Arc::clone(scenario));
+        let cached =
+            self.versions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&stored.scenario_hash).cloned();
+        if let Some(scenario) = cached {
+            return Ok(scenario);
         }
+        // Loaded outside the lock: other requests go on meanwhile.
         let loaded = load(&stored.scenario_id, &stored.scenario_source, &self.analyzer).map_err(|error| {
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "corrupt_session",
+                "corrupt_scenario",
                 format!("the stored scenario no longer loads: {error}"),
             )
         })?;
         let scenario = Arc::new(loaded.scenario);
-        versions.insert(stored.scenario_hash.clone(), Arc::clone(&scenario));
-        Ok(scenario)
+        let mut versions = self.versions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(Arc::clone(versions.entry(stored.scenario_hash.clone()).or_insert(scenario)))
     }
 }
 

@@ -45,9 +45,12 @@ impl SqlStore {
         } else {
             format!("{url}{}mode=rwc", if url.contains('?') { "&" } else { "?" })
         };
-        let pool = AnyPoolOptions::new()
-            // An in-memory database exists per connection, so it must have exactly one.
-            .max_connections(if in_memory { 1 } else { 8 })
+        let mut options = AnyPoolOptions::new().max_connections(8);
+        if in_memory {
+            // An in-memory database lives and dies with its connection: keep exactly one, forever.
+            options = options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
+        }
+        let pool = options
             .after_connect(|connection, _| {
                 Box::pin(async move {
                     // WAL lets readers run beside the writer; FULL makes an acknowledged reply
@@ -153,12 +156,14 @@ impl SessionStore for SqlStore {
         else {
             return Ok(None);
         };
-        let events = sqlx::query("SELECT kind, choice, text FROM events WHERE session_id = $1 ORDER BY seq")
+        let events = sqlx::query("SELECT kind, choice, text, analysis FROM events WHERE session_id = $1 ORDER BY seq")
             .bind(id)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
-            .map(|event| event_from_columns(event.get("kind"), event.get("choice"), event.get("text")))
+            .map(|event| {
+                event_from_columns(event.get("kind"), event.get("choice"), event.get("text"), event.get("analysis"))
+            })
             .collect::<Result<Vec<Event>, StoreError>>()?;
         Ok(Some(StoredSession {
             id: row.get("id"),
@@ -193,15 +198,16 @@ impl SessionStore for SqlStore {
     }
 
     async fn append(&self, id: &str, seq: usize, event: &Event, now: i64) -> Result<Appended, StoreError> {
-        let (kind, choice, text) = event_columns(event);
+        let columns = event_columns(event)?;
         let result = sqlx::query(
-            "INSERT INTO events (session_id, seq, kind, choice, text, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO events (session_id, seq, kind, choice, text, analysis, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(i64::try_from(seq).unwrap_or(i64::MAX))
-        .bind(kind)
-        .bind(choice)
-        .bind(text)
+        .bind(columns.kind)
+        .bind(columns.choice)
+        .bind(columns.text)
+        .bind(columns.analysis)
         .bind(now)
         .execute(&self.pool)
         .await;
@@ -209,6 +215,8 @@ impl SessionStore for SqlStore {
             Ok(_) => Ok(Appended::Yes),
             // The primary key (session_id, seq) is taken: another writer got there first.
             Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(Appended::Conflict),
+            // The session row is gone: it was deleted meanwhile.
+            Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => Ok(Appended::Gone),
             Err(error) => Err(error.into()),
         }
     }

@@ -4,6 +4,7 @@
 //! and every reply or undo in order. The state is rebuilt by replaying them through the engine.
 
 use async_trait::async_trait;
+use rehearse_core::analyze::Analysis;
 use rehearse_core::engine::Reply;
 
 /// A counselor's id in the store.
@@ -29,10 +30,30 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 /// One entry of a session's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// The learner replied.
-    Reply(Reply),
+    /// The learner replied; the analysis it got is kept with it, so that the session replays
+    /// exactly as it was played even after the rubric changes.
+    Reply {
+        /// What the learner did.
+        reply: Reply,
+        /// How it was scored at the time.
+        analysis: Analysis,
+    },
     /// The learner took back their last reply.
     Undo,
+}
+
+/// Folds a log into the replies still standing: each undo takes back the reply before it.
+pub fn standing_replies(events: &[Event]) -> Vec<(Reply, Analysis)> {
+    let mut standing = Vec::new();
+    for event in events {
+        match event {
+            Event::Reply { reply, analysis } => standing.push((reply.clone(), analysis.clone())),
+            Event::Undo => {
+                standing.pop();
+            }
+        }
+    }
+    standing
 }
 
 /// A session as stored: what it started on, and its log.
@@ -87,6 +108,8 @@ pub enum Appended {
     Yes,
     /// Another event took that position first.
     Conflict,
+    /// The session was deleted meanwhile.
+    Gone,
 }
 
 /// Where sessions and counselors live. Handlers see only this trait.
@@ -114,22 +137,48 @@ pub trait SessionStore: Send + Sync + 'static {
     async fn delete_session(&self, owner: CounselorId, id: &str) -> Result<bool, StoreError>;
 }
 
-/// Splits an event into the columns `kind`, `choice`, `text`.
-pub(crate) fn event_columns(event: &Event) -> (&'static str, Option<i64>, Option<&str>) {
-    match event {
-        Event::Reply(Reply::Choice(number)) => ("choice", Some(i64::try_from(*number).unwrap_or(i64::MAX)), None),
-        Event::Reply(Reply::Text(text)) => ("text", None, Some(text.as_str())),
-        Event::Undo => ("undo", None, None),
-    }
+/// The columns of an event: `kind`, `choice`, `text` and `analysis` (JSON).
+pub(crate) struct EventColumns<'a> {
+    pub kind: &'static str,
+    pub choice: Option<i64>,
+    pub text: Option<&'a str>,
+    pub analysis: Option<String>,
+}
+
+/// Splits an event into its columns.
+pub(crate) fn event_columns(event: &Event) -> Result<EventColumns<'_>, StoreError> {
+    let analysis = |analysis: &Analysis| serde_json::to_string(analysis).map_err(|e| StoreError(e.to_string()));
+    Ok(match event {
+        Event::Reply { reply: Reply::Choice(number), analysis: scored } => EventColumns {
+            kind: "choice",
+            choice: Some(i64::try_from(*number).unwrap_or(i64::MAX)),
+            text: None,
+            analysis: Some(analysis(scored)?),
+        },
+        Event::Reply { reply: Reply::Text(text), analysis: scored } => {
+            EventColumns { kind: "text", choice: None, text: Some(text.as_str()), analysis: Some(analysis(scored)?) }
+        }
+        Event::Undo => EventColumns { kind: "undo", choice: None, text: None, analysis: None },
+    })
 }
 
 /// Rebuilds an event from its columns.
-pub(crate) fn event_from_columns(kind: &str, choice: Option<i64>, text: Option<String>) -> Result<Event, StoreError> {
+pub(crate) fn event_from_columns(
+    kind: &str,
+    choice: Option<i64>,
+    text: Option<String>,
+    analysis: Option<String>,
+) -> Result<Event, StoreError> {
+    let scored = |analysis: Option<String>| -> Result<Analysis, StoreError> {
+        let json = analysis.ok_or_else(|| StoreError("a reply is stored without its analysis".into()))?;
+        serde_json::from_str(&json).map_err(|e| StoreError(format!("a stored analysis does not read back: {e}")))
+    };
     match (kind, choice, text) {
-        ("choice", Some(number), _) => {
-            Ok(Event::Reply(Reply::Choice(usize::try_from(number).map_err(|_| StoreError("bad choice".into()))?)))
-        }
-        ("text", _, Some(text)) => Ok(Event::Reply(Reply::Text(text))),
+        ("choice", Some(number), _) => Ok(Event::Reply {
+            reply: Reply::Choice(usize::try_from(number).map_err(|_| StoreError("bad choice".into()))?),
+            analysis: scored(analysis)?,
+        }),
+        ("text", _, Some(text)) => Ok(Event::Reply { reply: Reply::Text(text), analysis: scored(analysis)? }),
         ("undo", _, _) => Ok(Event::Undo),
         (kind, _, _) => Err(StoreError(format!("an event of kind `{kind}` lacks its value"))),
     }

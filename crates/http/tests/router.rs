@@ -412,3 +412,71 @@ async fn the_web_page_is_served_with_a_strict_content_security_policy() {
     let page = call(&f.router, Method::GET, "/", None, None).await.1;
     assert!(page.as_str().unwrap().contains("<script src=\"/app.js\" defer></script>"));
 }
+
+#[tokio::test]
+async fn undo_can_name_its_turn_so_a_repeated_click_takes_back_one_reply() {
+    let f = fixture().await;
+    let id = new_session(&f).await;
+    let token = Some(f.alice.as_str());
+    let replies = format!("/api/v1/sessions/{id}/replies");
+    let undo = format!("/api/v1/sessions/{id}/undo");
+    for (turn, choice) in [(1, 1), (2, 1)] {
+        assert_eq!(
+            call(&f.router, Method::POST, &replies, token, Some(json!({"turn": turn, "choice": choice}))).await.0,
+            StatusCode::OK
+        );
+    }
+    let (status, undone) = call(&f.router, Method::POST, &undo, token, Some(json!({"turn": 3}))).await;
+    assert_eq!(status, StatusCode::OK, "{undone}");
+    assert_eq!(undone["next"]["turn"]["number"], 2);
+    let repeated = call(&f.router, Method::POST, &undo, token, Some(json!({"turn": 3}))).await;
+    assert_error(&repeated, StatusCode::CONFLICT, "stale_turn");
+    assert_eq!(repeated.1["error"]["current_turn"], 2);
+    assert_error(
+        &call(&f.router, Method::POST, &undo, token, Some(json!({"turn": "x"}))).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    );
+}
+
+#[tokio::test]
+async fn sessions_replay_as_they_were_played_after_the_rubric_changes() {
+    let store: Arc<dyn SessionStore> = Arc::new(SqlStore::open("sqlite::memory:").await.unwrap());
+    let token = tokens::new_token();
+    assert!(store.add_counselor("alice", &tokens::hash(&token), 1).await.unwrap());
+    let app_with = |analyzer: Arc<Analyzer>| {
+        let scenario = Arc::new(load("late-again.yaml", LATE_AGAIN, &analyzer).unwrap().scenario);
+        router(Arc::new(App::new(Arc::clone(&store), analyzer, vec![scenario])))
+    };
+    let before = app_with(Arc::clone(&ANALYZER));
+    let (_, created) = call(
+        &before,
+        Method::POST,
+        "/api/v1/sessions",
+        Some(&token),
+        Some(json!({"scenario": "late-again", "seed": 7})),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let reply = json!({"turn": 1, "text": "That makes sense. I'm so sorry."});
+    let (_, played) =
+        call(&before, Method::POST, &format!("/api/v1/sessions/{id}/replies"), Some(&token), Some(reply)).await;
+
+    // A counselor tunes the rubric: validation now weighs 9.
+    let tuned = rehearse_core::analyze::BUILTIN_RUBRIC.replacen(
+        "  validation:\n    weight: 2\n",
+        "  validation:\n    weight: 9\n",
+        1,
+    );
+    let tuned =
+        Arc::new(Analyzer::from_rubric(rehearse_core::analyze::Rubric::from_yaml("tuned.yaml", &tuned).unwrap()));
+    assert_ne!(
+        tuned.analyze("That makes sense. I'm so sorry.", "").score,
+        played["analysis"]["score"].as_i64().unwrap() as i32
+    );
+    let after = app_with(tuned);
+    let (status, session) = call(&after, Method::GET, &format!("/api/v1/sessions/{id}"), Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(session["transcript"][0]["analysis"], played["analysis"], "the reply keeps the analysis it was given");
+    assert_eq!(session["meter"], played["meter"]);
+}

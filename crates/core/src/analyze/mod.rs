@@ -20,14 +20,14 @@ mod text;
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use rubric::{BUILTIN_RUBRIC, Rubric, RubricError, ScoreScale};
 pub use tag::{Style, Tag};
 use text::{Clauses, Normalized, Sentence};
 
 /// A stretch of the original reply that shows a tag: byte offsets on UTF-8 boundaries, and the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Span {
     /// Byte offset of the first byte, in the original reply.
@@ -39,7 +39,7 @@ pub struct Span {
 }
 
 /// One tag found in a reply, with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagHit {
     /// The principle used or broken.
@@ -49,7 +49,7 @@ pub struct TagHit {
 }
 
 /// What the analyzer says of one reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Analysis {
     /// The style derived from the tags by the rule of labels.md.
@@ -259,7 +259,10 @@ impl Analyzer {
             .collect();
         let style = Style::from_tags(tags.iter().map(|hit| hit.tag));
         let scale = self.rubric.scale;
-        let score = tags.iter().map(|hit| self.rubric.weight(hit.tag)).sum::<i32>().clamp(scale.min, scale.max);
+        let score = tags
+            .iter()
+            .fold(0i32, |sum, hit| sum.saturating_add(self.rubric.weight(hit.tag)))
+            .clamp(scale.min, scale.max);
         let feedback = self.feedback(&tags);
         Analysis { style, score, tags, feedback }
     }

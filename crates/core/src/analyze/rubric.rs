@@ -125,7 +125,7 @@ pub(crate) struct TagRule {
     pub weight: i32,
     pub explain: String,
     pub tip: Option<String>,
-    /// Another pattern that must also match in the same sentence (both become evidence).
+    /// Another pattern that must also match somewhere in the reply (both become evidence).
     pub requires: Option<Regex>,
     /// A hit is dropped when its sentence matches this.
     pub unless: Option<Regex>,
@@ -274,10 +274,13 @@ impl Compiler<'_> {
             );
         }
         let scale = file.score.value;
-        if scale.min >= 0 || scale.max <= 0 {
+        if scale.min >= 0 || scale.max <= 0 || scale.min < -100 || scale.max > 100 {
             self.problem(
                 at(&file.score),
-                format!("the score range {}..={} must run from a negative to a positive number", scale.min, scale.max),
+                format!(
+                    "the score range {}..={} must run from a negative to a positive number, within -100..=100",
+                    scale.min, scale.max
+                ),
                 "for example `score: {min: -10, max: 10}`",
             );
         }
@@ -343,7 +346,9 @@ impl Compiler<'_> {
     fn rule(&mut self, tag: Tag, name: &Spanned<String>, file: &TagFile) -> TagRule {
         let weight = file.weight.value;
         let right_sign = if tag.is_breakdown() { weight < 0 } else { weight > 0 };
-        if !right_sign {
+        if !(-20..=20).contains(&weight) {
+            self.problem(at(&file.weight), format!("the weight of `{tag}` is {weight}"), "weights lie within -20..=20");
+        } else if !right_sign {
             let sign = if tag.is_breakdown() { "negative" } else { "positive" };
             self.problem(
                 at(&file.weight),
@@ -409,7 +414,18 @@ impl Compiler<'_> {
             return None;
         }
         let joined = compiled.iter().map(|r| format!("(?:{})", r.as_str())).collect::<Vec<_>>().join("|");
-        regex::RegexBuilder::new(&joined).size_limit(REGEX_SIZE_LIMIT).build().ok()
+        match regex::RegexBuilder::new(&joined).size_limit(REGEX_SIZE_LIMIT).build() {
+            Ok(regex) => Some(regex),
+            Err(error) => {
+                let at = patterns.first().map_or((0, 0), at);
+                self.problem(
+                    at,
+                    format!("these patterns together are too large: {error}"),
+                    "use fewer or simpler patterns",
+                );
+                None
+            }
+        }
     }
 
     /// Replaces each `{name}` with the lexicon `name` as a non-capturing alternation. Braces that

@@ -664,6 +664,7 @@ impl Checker<'_> {
                 default_at = Some(at(route));
             }
             let effects = self.effects(file.set.as_ref(), file.add.as_ref(), names);
+            self.check_delta(file.meter, at(route));
             typed.push(Route { when, next: self.target(&file.next, names), effects, meter: file.meter });
         }
         if let Some(last) = node.typed.last()
@@ -695,12 +696,24 @@ impl Checker<'_> {
                 );
             }
         }
+        self.check_delta(choice.meter, at(&choice.say));
         Choice {
             say,
             next: self.target(&choice.next, names),
             expect: choice.expect,
             effects: self.effects(choice.set.as_ref(), choice.add.as_ref(), names),
             meter: choice.meter,
+        }
+    }
+
+    /// A fixed meter change moves a 0-100 meter, so it lies within -100..=100.
+    fn check_delta(&mut self, delta: Option<i32>, at: (u64, u64)) {
+        if let Some(delta) = delta.filter(|delta| !(-100..=100).contains(delta)) {
+            self.error(
+                at,
+                format!("`meter: {delta}` is out of range"),
+                Some("a fixed meter change lies within -100..=100".to_owned()),
+            );
         }
     }
 

@@ -354,3 +354,15 @@ fn playthroughs_report_what_differed() {
     assert_eq!(verdict.mismatches[0].what, "reply 1");
     assert_eq!(verdict.mismatches[0].actual, "refused: there is no choice 7; pick 1 to 2");
 }
+
+#[test]
+fn fixed_meter_changes_are_within_range() {
+    let yaml = BASE.replacen("        add: {tries: 1}\n", "        add: {tries: 1}\n        meter: 2147483647\n", 1);
+    let line = line_of(&yaml, "You should quit.");
+    assert_finding(
+        &yaml,
+        &format!(
+            "t.yaml:{line}:14: error: `meter: 2147483647` is out of range (help: a fixed meter change lies within -100..=100)"
+        ),
+    );
+}
