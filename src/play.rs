@@ -16,7 +16,7 @@ pub struct Args {
     /// The seed for the partner's line variants: the same seed and replies give the same conversation.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Do not say after each reply how it landed (the report at the end still does).
+    /// After each reply, show only the meter's move, not which principles showed (the report still does).
     #[arg(long)]
     no_coach: bool,
 }

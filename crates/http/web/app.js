@@ -118,8 +118,8 @@ function showSignIn(message) {
   input.focus();
 }
 
-async function showHome() {
-  const [scenarios, sessions] = await Promise.all([api("GET", "/scenarios"), api("GET", "/sessions?limit=50")]);
+async function showHome(pages = 1) {
+  const [scenarios, sessions] = await Promise.all([api("GET", "/scenarios"), api("GET", `/sessions?limit=${20 * pages}`)]);
   const cards = scenarios.map((scenario) => {
     const label = el("input", { type: "text", id: `label-${scenario.id}`, maxlength: 200, placeholder: "optional, e.g. initials" });
     return el("li", { class: "card" },
@@ -140,7 +140,8 @@ async function showHome() {
       showHome();
     } }, "Delete")));
   show(el("h2", {}, "Scenarios"), el("ul", { class: "choices" }, cards),
-    el("h2", {}, "Past sessions"), past.length ? el("ul", { class: "choices" }, past) : el("p", { class: "meta" }, "No sessions yet."));
+    el("h2", {}, "Past sessions"), past.length ? el("ul", { class: "choices" }, past) : el("p", { class: "meta" }, "No sessions yet."),
+    sessions.next_offset ? el("p", {}, el("button", { type: "button", onclick: () => showHome(pages + 1) }, "Show older sessions")) : null);
 }
 
 async function startSession(scenario, label) {
@@ -148,17 +149,29 @@ async function startSession(scenario, label) {
   openSession(created.id);
 }
 
-async function openSession(id, lastFeedback) {
+async function openSession(id, showLast) {
   const session = await api("GET", `/sessions/${encodeURIComponent(id)}`);
+  const last = session.transcript[session.transcript.length - 1];
   const meter = [session.transcript.length ? session.transcript[0].meter_after - session.transcript[0].meter_delta : session.meter,
     ...session.transcript.map((exchange) => exchange.meter_after)];
   const parts = [el("h2", {}, "Session"), el("p", { class: "meta" }, `${session.scenario}${session.label ? ` \u2014 ${session.label}` : ""}`)];
-  if (lastFeedback) parts.push(feedbackView(lastFeedback));
+  // The reply as the server stored it, so the evidence offsets match the text exactly.
+  if (showLast && last) parts.push(feedbackView(last));
   parts.push(el("h3", {}, "Safety meter"), meterChart(meter));
-  if (session.next.turn) parts.push(turnView(id, session.next.turn, session.transcript.length > 0));
+  if (session.next.turn) parts.push(turnView(id, session.next.turn));
   else parts.push(await reportView(id));
-  parts.push(el("p", { class: "no-print" }, el("button", { type: "button", onclick: showHome }, "Back to the list")));
+  if (last) parts.push(undoButton(id, session.transcript.length + 1));
+  parts.push(el("p", { class: "no-print" }, el("button", { type: "button", onclick: () => showHome() }, "Back to the list")));
   show(...parts);
+}
+
+function undoButton(id, turn) {
+  const button = el("button", { type: "button", class: "no-print", onclick: async () => {
+    button.disabled = true;
+    try { await api("POST", `/sessions/${encodeURIComponent(id)}/undo`, { turn }); await openSession(id); }
+    catch (error) { button.disabled = false; app.prepend(el("p", { class: "error", role: "alert" }, error.message)); }
+  } }, "Undo last reply");
+  return el("p", {}, button);
 }
 
 function feedbackView({ reply, analysis, meter_delta }) {
@@ -169,12 +182,15 @@ function feedbackView({ reply, analysis, meter_delta }) {
     el("p", {}, "Meter ", delta));
 }
 
-function turnView(id, turn, canUndo) {
-  const send = async (body, reply) => {
+function turnView(id, turn) {
+  let sending = false;
+  const send = async (body) => {
+    if (sending) return; // one reply per turn, however often it is clicked
+    sending = true;
     try {
-      const result = await api("POST", `/sessions/${encodeURIComponent(id)}/replies`, { turn: turn.number, ...body });
-      openSession(id, { reply, analysis: result.analysis, meter_delta: result.meter_delta });
-    } catch (error) { errorBox.textContent = error.message; }
+      await api("POST", `/sessions/${encodeURIComponent(id)}/replies`, { turn: turn.number, ...body });
+      await openSession(id, true);
+    } catch (error) { sending = false; errorBox.textContent = error.message; }
   };
   const errorBox = el("p", { class: "error", role: "alert" });
   const text = el("textarea", { id: "own-reply", rows: 3, maxlength: 2000, required: true });
@@ -182,11 +198,10 @@ function turnView(id, turn, canUndo) {
     el("h3", {}, `Turn ${turn.number}`),
     el("p", { class: "partner" }, turn.partner_line),
     el("ol", { class: "choices" }, turn.choices.map((choice, index) =>
-      el("li", {}, el("button", { type: "button", onclick: () => send({ choice: index + 1 }, choice) }, `${index + 1}. ${choice}`)))),
-    turn.typing_allowed ? el("form", { onsubmit: (event) => { event.preventDefault(); send({ text: text.value }, text.value.trim()); } },
+      el("li", {}, el("button", { type: "button", onclick: () => send({ choice: index + 1 }) }, `${index + 1}. ${choice}`)))),
+    turn.typing_allowed ? el("form", { onsubmit: (event) => { event.preventDefault(); send({ text: text.value }); } },
       el("label", { for: "own-reply" }, "Or type your own reply"), text,
-      el("p", { class: "row" }, el("button", { class: "primary", type: "submit" }, "Send reply"),
-        canUndo ? el("button", { type: "button", onclick: async () => { await api("POST", `/sessions/${encodeURIComponent(id)}/undo`); openSession(id); } }, "Undo last reply") : null)) : null,
+      el("p", {}, el("button", { class: "primary", type: "submit" }, "Send reply"))) : null,
     errorBox);
 }
 
