@@ -18,8 +18,14 @@ pub fn find(name: &str) -> Result<Source> {
         return Ok(Source { origin: name.to_owned(), path: Some(path.to_path_buf()), text });
     }
     let file = format!("{name}.yaml");
-    match BUNDLED.iter().find(|(bundled, _)| *bundled == file || *bundled == name) {
-        Some((bundled, text)) => Ok(bundled_source(bundled, text)),
+    if let Some((bundled, text)) = BUNDLED.iter().find(|(bundled, _)| *bundled == file || *bundled == name) {
+        return Ok(bundled_source(bundled, text));
+    }
+    // A bundled scenario whose file name differs from its id is found by its id.
+    let analyzer = Analyzer::builtin();
+    let by_id = bundled_sources().into_iter().find(|source| source.load(&analyzer).is_ok_and(|s| s.id == name));
+    match by_id {
+        Some(source) => Ok(source),
         None => {
             let ids: Vec<&str> = BUNDLED.iter().map(|(file, _)| file.trim_end_matches(".yaml")).collect();
             bail!("no scenario file or bundled scenario named `{name}`; bundled: {}", ids.join(", "))

@@ -26,8 +26,7 @@ pub fn landing(exchange: &Exchange) -> String {
         let quotes: Vec<String> = hit.evidence.iter().map(|span| format!("\"{}\"", span.text)).collect();
         let _ = write!(line, "{separator}{} {}", hit.tag.title(), quotes.join(" "));
     }
-    let before = exchange.meter_after - exchange.meter_delta;
-    let _ = write!(line, " | meter {before} -> {} ({:+})", exchange.meter_after, exchange.meter_delta);
+    let _ = write!(line, " | meter {} -> {} ({:+})", exchange.meter_before, exchange.meter_after, exchange.meter_delta);
     line
 }
 

@@ -8,6 +8,11 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// Where a value read from YAML stands: its 1-based line and column.
+pub(crate) fn location<T>(spanned: &serde_saphyr::Spanned<T>) -> (u64, u64) {
+    (spanned.referenced.line(), spanned.referenced.column())
+}
+
 /// How bad a finding is: errors make a file unusable, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -29,6 +29,17 @@ pub enum Reply {
     Text(String),
 }
 
+impl Reply {
+    /// Reads a line a learner entered: a number picks that authored reply, anything else is typed.
+    pub fn from_input(line: &str) -> Reply {
+        let line = line.trim();
+        match line.parse::<usize>() {
+            Ok(number) => Reply::Choice(number),
+            Err(_) => Reply::Text(line.to_owned()),
+        }
+    }
+}
+
 /// A reply the engine cannot take; the session is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
@@ -128,6 +139,8 @@ pub struct Exchange {
     pub choice: Option<usize>,
     /// How the reply landed.
     pub analysis: Analysis,
+    /// The meter before the reply.
+    pub meter_before: i32,
     /// How much the meter moved.
     pub meter_delta: i32,
     /// The meter after the reply.
@@ -182,6 +195,34 @@ struct Dice(ChaCha8Rng);
 impl Clone for Dice {
     fn clone(&self) -> Self {
         Dice(ChaCha8Rng::deserialize_state(&self.0.serialize_state()))
+    }
+}
+
+/// Resolves a target; `end` becomes the first ending whose condition holds for `facts`.
+fn resolve(scenario: &Scenario, target: Target, facts: &Facts<'_>) -> Result<Destination, EngineError> {
+    match target {
+        Target::Node(index) => Ok(Destination::Node(index)),
+        Target::Ending(index) => Ok(Destination::Ending(index)),
+        Target::FirstMatchingEnding => scenario
+            .endings
+            .iter()
+            .position(|ending| ending.when.as_ref().is_none_or(|when| when.holds(facts)))
+            .map(Destination::Ending)
+            .ok_or(EngineError::NoEnding),
+    }
+}
+
+/// Applies an effect to a session's variables.
+fn apply(vars: &mut BTreeMap<String, Value>, effect: &Effect) {
+    match effect {
+        Effect::Set(name, value) => {
+            vars.insert(name.clone(), *value);
+        }
+        Effect::Add(name, amount) => {
+            if let Some(Value::Int(count)) = vars.get_mut(name) {
+                *count = count.saturating_add(*amount);
+            }
+        }
     }
 }
 
@@ -334,20 +375,26 @@ impl Session {
             }
         };
 
-        let meter_before = self.meter;
-        self.meter = self.meter.saturating_add(fixed_delta.unwrap_or(analysis.score)).clamp(0, 100);
-        let meter_delta = self.meter - meter_before;
+        // Work out the new state and where it leads before changing anything, so that a reply the
+        // engine refuses leaves the session as it was.
+        let meter = self.meter.saturating_add(fixed_delta.unwrap_or(analysis.score)).clamp(0, 100);
+        let mut vars = self.vars.clone();
         for effect in &effects {
-            self.apply(effect);
+            apply(&mut vars, effect);
         }
+        let facts = Facts { meter, visits: 0, vars: &vars, last: Some(&analysis) };
+        let destination = resolve(&self.scenario, next, &facts)?;
+        let (meter_before, meter_delta) = (self.meter, meter - self.meter);
+        self.meter = meter;
+        self.vars = vars;
         self.last_analysis = Some(analysis.clone());
-        let destination = self.route(next)?;
         self.replies.push(reply);
         self.transcript.push(Exchange {
             turn,
             reply: said,
             choice: choice_number,
             analysis: analysis.clone(),
+            meter_before,
             meter_delta,
             meter_after: self.meter,
         });
@@ -396,38 +443,8 @@ impl Session {
         Ok(())
     }
 
-    /// Resolves a target; `end` becomes the first ending whose condition holds.
-    fn route(&self, target: Target) -> Result<Destination, EngineError> {
-        match target {
-            Target::Node(index) => Ok(Destination::Node(index)),
-            Target::Ending(index) => Ok(Destination::Ending(index)),
-            Target::FirstMatchingEnding => {
-                let facts = self.facts(0);
-                self.scenario
-                    .endings
-                    .iter()
-                    .position(|ending| ending.when.as_ref().is_none_or(|when| when.holds(&facts)))
-                    .map(Destination::Ending)
-                    .ok_or(EngineError::NoEnding)
-            }
-        }
-    }
-
     fn facts(&self, visits: u32) -> Facts<'_> {
         Facts { meter: self.meter, visits, vars: &self.vars, last: self.last_analysis.as_ref() }
-    }
-
-    fn apply(&mut self, effect: &Effect) {
-        match effect {
-            Effect::Set(name, value) => {
-                self.vars.insert(name.clone(), *value);
-            }
-            Effect::Add(name, amount) => {
-                if let Some(Value::Int(count)) = self.vars.get_mut(name) {
-                    *count = count.saturating_add(*amount);
-                }
-            }
-        }
     }
 
     /// Enters a node: counts the visit and picks what the partner says.

@@ -59,6 +59,16 @@ pub struct Moment {
     pub better_from: BetterFrom,
 }
 
+impl BetterFrom {
+    /// How the suggestion is introduced to the learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            BetterFrom::AuthoredChoice => "a better reply",
+            BetterFrom::RubricTip => "try",
+        }
+    }
+}
+
 /// Where a suggested better reply comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -160,11 +170,7 @@ impl Report {
                     moment.turn, moment.score, moment.partner_line
                 );
                 let _ = writeln!(out, "  - you said: \"{}\" ({})", moment.reply, broke.join(", "));
-                let label = match moment.better_from {
-                    BetterFrom::AuthoredChoice => "a better reply",
-                    BetterFrom::RubricTip => "try",
-                };
-                let _ = writeln!(out, "  - {label}: {}", moment.better);
+                let _ = writeln!(out, "  - {}: {}", moment.better_from.label(), moment.better);
             }
         }
         out
@@ -195,11 +201,7 @@ impl Report {
                 let broke: Vec<&str> = moment.broke.iter().map(|t| t.title()).collect();
                 let _ = writeln!(out, "  Turn {} ({:+}): \"{}\"", moment.turn, moment.score, moment.reply);
                 let _ = writeln!(out, "    broke: {}", broke.join(", "));
-                let label = match moment.better_from {
-                    BetterFrom::AuthoredChoice => "a better reply",
-                    BetterFrom::RubricTip => "try",
-                };
-                let _ = writeln!(out, "    {label}: {}", moment.better);
+                let _ = writeln!(out, "    {}: {}", moment.better_from.label(), moment.better);
             }
         }
         out

@@ -36,8 +36,8 @@ pub fn exchange(exchange: &Exchange) -> String {
     for line in &exchange.analysis.feedback {
         let _ = writeln!(out, "  - {line}");
     }
-    let before = exchange.meter_after - exchange.meter_delta;
-    let _ = writeln!(out, "  Meter: {before} -> {} ({:+})\n", exchange.meter_after, exchange.meter_delta);
+    let _ =
+        writeln!(out, "  Meter: {} -> {} ({:+})\n", exchange.meter_before, exchange.meter_after, exchange.meter_delta);
     out
 }
 
@@ -76,13 +76,7 @@ pub fn markdown(session: &Session) -> String {
         for line in &step.analysis.feedback {
             let _ = writeln!(out, "> {line}");
         }
-        let _ = writeln!(
-            out,
-            ">\n> Meter {} → {} ({:+})\n",
-            step.meter_after - step.meter_delta,
-            step.meter_after,
-            step.meter_delta
-        );
+        let _ = writeln!(out, ">\n> Meter {} → {} ({:+})\n", step.meter_before, step.meter_after, step.meter_delta);
     }
     match session.next() {
         Next::Turn(waiting) => {

@@ -191,3 +191,30 @@ fn bad_replies_are_refused_and_change_nothing() {
     session.reply(&ANALYZER, Reply::Choice(1)).unwrap();
     assert_eq!(session.reply(&ANALYZER, Reply::Choice(1)), Err(EngineError::Finished));
 }
+
+#[test]
+fn a_learners_line_is_a_choice_number_or_a_typed_reply() {
+    assert_eq!(Reply::from_input(" 2 "), Reply::Choice(2));
+    assert_eq!(Reply::from_input("two"), Reply::Text("two".into()));
+    assert_eq!(Reply::from_input("2 please"), Reply::Text("2 please".into()));
+}
+
+#[test]
+fn a_reply_the_engine_refuses_for_lack_of_an_ending_changes_nothing() {
+    // Lint refuses `next: end` without a fallback ending, so build such a scenario by hand: every
+    // ending gets a condition that cannot hold.
+    let mut scenario = load("talk.yaml", TALK, &ANALYZER).unwrap().scenario;
+    for ending in &mut scenario.endings {
+        ending.when = Some(rehearse_core::scenario::Condition {
+            meter: Some(rehearse_core::scenario::Bounds { at_least: Some(101), at_most: None }),
+            ..Default::default()
+        });
+    }
+    let mut session = Session::start(Arc::new(scenario), 0);
+    let before = transcript_json(&session);
+    // Choice 2 ("You should quit.") goes to `end`.
+    assert_eq!(session.reply(&ANALYZER, Reply::Choice(2)), Err(EngineError::NoEnding));
+    assert_eq!(transcript_json(&session), before);
+    assert_eq!(session.meter(), 50, "the meter did not move");
+    assert_eq!(session.log().replies, [], "nothing was logged");
+}

@@ -161,10 +161,22 @@ pub async fn validate_scenario(
     })?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "not_utf8", "the scenario must be UTF-8 text"))?;
-    let diagnostics = match load("scenario.yaml", text, &app.analyzer) {
+    // Checking a scenario is CPU work: it runs off the async workers, two at a time at most, so a
+    // flood of uploads cannot starve the other routes.
+    let _permit = app
+        .validations
+        .acquire()
+        .await
+        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the service is stopping"))?;
+    let (analyzer, text) = (Arc::clone(&app.analyzer), text.to_owned());
+    let diagnostics = tokio::task::spawn_blocking(move || match load("scenario.yaml", &text, &analyzer) {
         Ok(loaded) => loaded.warnings,
         Err(error) => error.diagnostics().to_vec(),
-    };
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "validation_failed", "checking the scenario failed")
+    })?;
     let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
     Ok(Json(Validation { valid, diagnostics }))
 }

@@ -48,13 +48,15 @@ pub struct App {
     pub catalogue: Vec<Arc<Scenario>>,
     /// Scenario versions that sessions started on, by content hash, loaded once.
     versions: Mutex<HashMap<String, Arc<Scenario>>>,
+    /// How many scenario uploads may be checked at once.
+    validations: tokio::sync::Semaphore,
 }
 
 impl App {
     /// An app over `store`, offering `catalogue`.
     pub fn new(store: Arc<dyn SessionStore>, analyzer: Arc<Analyzer>, catalogue: Vec<Arc<Scenario>>) -> App {
         let versions = catalogue.iter().map(|s| (s.content_hash.clone(), Arc::clone(s))).collect();
-        App { store, analyzer, catalogue, versions: Mutex::new(versions) }
+        App { store, analyzer, catalogue, versions: Mutex::new(versions), validations: tokio::sync::Semaphore::new(2) }
     }
 
     /// The catalogue scenario with `id`.

@@ -152,7 +152,7 @@ async function startSession(scenario, label) {
 async function openSession(id, showLast) {
   const session = await api("GET", `/sessions/${encodeURIComponent(id)}`);
   const last = session.transcript[session.transcript.length - 1];
-  const meter = [session.transcript.length ? session.transcript[0].meter_after - session.transcript[0].meter_delta : session.meter,
+  const meter = [session.transcript.length ? session.transcript[0].meter_before : session.meter,
     ...session.transcript.map((exchange) => exchange.meter_after)];
   const parts = [el("h2", {}, "Session"), el("p", { class: "meta" }, `${session.scenario}${session.label ? ` \u2014 ${session.label}` : ""}`)];
   // The reply as the server stored it, so the evidence offsets match the text exactly.

@@ -241,11 +241,7 @@ impl Repl<'_> {
     }
 
     fn reply(&mut self, line: &str, out: &mut impl Write) -> Result<()> {
-        let reply = match line.parse::<usize>() {
-            Ok(number) => Reply::Choice(number),
-            Err(_) => Reply::Text(line.to_owned()),
-        };
-        if let Err(error) = self.session.reply(self.analyzer, reply) {
+        if let Err(error) = self.session.reply(self.analyzer, Reply::from_input(line)) {
             writeln!(out, "  ({error})")?;
             return Ok(());
         }
@@ -263,8 +259,11 @@ impl Repl<'_> {
                 };
                 writeln!(out, "  {painted}\n")?;
             } else {
-                let before = exchange.meter_after - exchange.meter_delta;
-                writeln!(out, "  meter {before} -> {} ({:+})\n", exchange.meter_after, exchange.meter_delta)?;
+                writeln!(
+                    out,
+                    "  meter {} -> {} ({:+})\n",
+                    exchange.meter_before, exchange.meter_after, exchange.meter_delta
+                )?;
             }
         }
         self.show_next(out)

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::Tag;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, location as at};
 
 /// The rubric that ships inside the binary.
 pub const BUILTIN_RUBRIC: &str = include_str!("rubric.yaml");
@@ -252,10 +252,6 @@ fn ascii_word_classes(pattern: &str) -> String {
 
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).to_owned()
-}
-
-fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
-    (spanned.referenced.line(), spanned.referenced.column())
 }
 
 struct Compiler<'a> {

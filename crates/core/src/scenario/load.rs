@@ -15,7 +15,7 @@ use super::model::{
     Scenario, Target, Value, VarTest, Variant,
 };
 use crate::analyze::{Analyzer, Style, Tag};
-use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity, location as at};
 use crate::engine::{Next, Reply, Session};
 
 /// The scenario format version this build reads.
@@ -254,10 +254,6 @@ impl<T> Default for OneOrMany<T> {
     }
 }
 
-fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
-    (spanned.referenced.line(), spanned.referenced.column())
-}
-
 /// Loads and checks a scenario. `origin` names the file in diagnostics; `analyzer` checks each
 /// authored choice's `expect:` (a disagreement is a warning).
 pub fn load(origin: &str, source: &str, analyzer: &Analyzer) -> Result<Loaded, LoadError> {
@@ -478,14 +474,17 @@ impl Checker<'_> {
                 Some("add `partner_plays:`".to_owned()),
             ),
             Some(plays) => {
-                for pattern in &plays.value {
+                // Each partner line is analysed once, however many patterns are declared.
+                let shown: BTreeSet<Tag> = scenario
+                    .nodes
+                    .iter()
+                    .flat_map(|n| &n.partner)
+                    .flat_map(|v| self.analyzer.analyze(&v.text, "").tag_set())
+                    .collect();
+                let declared: BTreeSet<PartnerPattern> = plays.value.iter().copied().collect();
+                for pattern in declared {
                     let Some(tag) = pattern.tag() else { continue };
-                    let shown = scenario
-                        .nodes
-                        .iter()
-                        .flat_map(|n| &n.partner)
-                        .any(|v| self.analyzer.analyze(&v.text, "").has(tag));
-                    if !shown {
+                    if !shown.contains(&tag) {
                         self.warning(
                             at(plays),
                             format!("the partner is said to play {} but no partner line shows it", pattern.name()),
@@ -891,6 +890,8 @@ impl Checker<'_> {
                 break;
             }
         }
+        // Naming a cycle costs a search per node; a few named ones are enough for an author.
+        let mut cycles_named = 0;
         for (index, node_file) in file.nodes.value.iter().enumerate() {
             let node = &nodes[index];
             if !reachable[index] {
@@ -900,7 +901,9 @@ impl Checker<'_> {
                     Some("point a choice or a typed route at it, or remove it".to_owned()),
                 );
             } else if !can_finish[index] && !is_dead_end(node) {
-                let cycle = cycle_through(nodes, index).map(|ids| ids.join(" -> "));
+                let cycle =
+                    if cycles_named < 10 { cycle_through(nodes, index).map(|ids| ids.join(" -> ")) } else { None };
+                cycles_named += usize::from(cycle.is_some());
                 let message = match cycle {
                     Some(cycle) => format!("node `{}` is in a cycle with no way out: {cycle}", node.id),
                     None => format!("node `{}` can never reach an ending", node.id),
@@ -975,9 +978,11 @@ fn cycle_through(nodes: &[Node], start: usize) -> Option<Vec<String>> {
     None
 }
 
-/// "did you mean `x`?" for the closest known name, when one is close enough.
+/// "did you mean `x`?" for the closest known name, when one is close enough. Only the first
+/// thousand names are compared, so that a huge file cannot make every lookup quadratic.
 fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     candidates
+        .take(1_000)
         .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
         .filter(|(similarity, _)| *similarity > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
