@@ -96,7 +96,19 @@ fn catalogue(analyzer: &Analyzer, dir: Option<&std::path::Path>) -> Result<Vec<A
             })
             .collect::<Result<_>>()?,
     };
-    sources.iter().map(|source| load_source(source, analyzer)).collect()
+    let catalogue: Vec<Arc<Scenario>> =
+        sources.iter().map(|source| load_source(source, analyzer)).collect::<Result<_>>()?;
+    for (index, scenario) in catalogue.iter().enumerate() {
+        if let Some(twin) = catalogue[..index].iter().position(|other| other.id == scenario.id) {
+            bail!(
+                "{} and {} both have the id `{}`; ids must be unique",
+                sources[twin].origin,
+                sources[index].origin,
+                scenario.id
+            );
+        }
+    }
+    Ok(catalogue)
 }
 
 /// Runs `rehearse token ...`.

@@ -269,3 +269,18 @@ fn tokens_are_created_listed_and_revoked() {
     assert!(String::from_utf8(run(&["token", "list"]).stdout).unwrap().starts_with("alice\trevoked"));
     assert!(!run(&["token", "revoke", "alice"]).status.success());
 }
+
+#[test]
+fn serve_refuses_two_scenarios_with_one_id() {
+    let dir = temp_db("duplicate-ids").parent().unwrap().join("scenarios");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.yaml"), LATE_AGAIN).unwrap();
+    std::fs::write(dir.join("b.yaml"), LATE_AGAIN).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args(["serve", "--scenarios", dir.to_str().unwrap(), "--db", "sqlite::memory:"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("both have the id `late-again`; ids must be unique"), "{stderr}");
+}
