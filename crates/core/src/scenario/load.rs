@@ -188,6 +188,9 @@ struct ChoiceFile {
     meter: Option<i32>,
 }
 
+// `set`, `add` and `meter` repeat `ChoiceFile`'s on purpose: serde cannot combine
+// `#[serde(flatten)]` with `deny_unknown_fields` (or keep `Spanned` locations through it), and
+// unknown keys must stay errors.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RouteFile {
