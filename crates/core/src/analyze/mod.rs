@@ -190,7 +190,8 @@ impl Analyzer {
     /// reuses enough of the partner's own content words.
     fn reflection_hits(&self, reply: &str, context: &str, sentences: &[Sentence], hits: &mut Vec<Hit>) {
         let rule = &self.rubric.reflection;
-        let context_stems: BTreeSet<&str> = content_words(context, &rule.stopwords).map(|(_, stem)| stem).collect();
+        // The partner's words are only needed for a sentence that might echo them.
+        let mut context_stems: Option<BTreeSet<&str>> = None;
         for (index, sentence) in sentences.iter().enumerate() {
             let text = &reply[sentence.range.clone()];
             if rule.not_with.as_ref().is_some_and(|re| re.is_match(text)) {
@@ -205,9 +206,11 @@ impl Analyzer {
                 hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
                 continue;
             }
-            if text.ends_with('?') || context_stems.is_empty() {
+            if text.ends_with('?') || context.is_empty() {
                 continue;
             }
+            let context_stems = context_stems
+                .get_or_insert_with(|| content_words(context, &rule.stopwords).map(|(_, stem)| stem).collect());
             let echoed: Vec<(Range<usize>, &str)> =
                 content_words(text, &rule.stopwords).filter(|(_, stem)| context_stems.contains(stem)).collect();
             let distinct: BTreeSet<&str> = echoed.iter().map(|(_, stem)| *stem).collect();
