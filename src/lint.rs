@@ -4,12 +4,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rehearse_core::analyze::Analyzer;
 use rehearse_core::diagnostic::{Diagnostic, Severity};
 use rehearse_core::scenario::load;
 
-use crate::scenarios::expand_paths;
+use crate::scenarios::{Source, expand_paths};
 
 /// Arguments of `rehearse lint`.
 #[derive(clap::Args)]
@@ -28,8 +28,7 @@ pub fn run(analyzer: &Analyzer, args: Args) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     let mut all: Vec<Diagnostic> = Vec::new();
     for file in &files {
-        let origin = file.display().to_string();
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {origin}"))?;
+        let Source { origin, text, .. } = Source::read(file)?;
         let diagnostics = match load(&origin, &text, analyzer) {
             Ok(loaded) => loaded.warnings,
             Err(error) => error.diagnostics().to_vec(),

@@ -7,7 +7,7 @@ use anyhow::Result;
 use rehearse_core::analyze::Analyzer;
 use rehearse_core::scenario::paths::{Limits, outcome_table};
 
-use crate::scenarios::{find, load_source};
+use crate::scenarios::find;
 
 /// Arguments of `rehearse paths`.
 #[derive(clap::Args)]
@@ -27,7 +27,7 @@ pub struct Args {
 
 /// Runs `rehearse paths`.
 pub fn run(analyzer: &Analyzer, args: Args) -> Result<ExitCode> {
-    let scenario = load_source(&find(&args.scenario)?, analyzer)?;
+    let scenario = find(&args.scenario)?.checked(analyzer)?;
     let limits = Limits { max_paths: args.max_paths, ..Limits::default() };
     let table = outcome_table(scenario, analyzer, args.seed, limits);
     let mut out = io::stdout().lock();

@@ -1,11 +1,9 @@
 //! Finding scenarios: bundled in the binary by id, or a YAML file on disk.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use rehearse_core::analyze::Analyzer;
-use rehearse_core::scenario::Scenario;
 pub use rehearse_repl::Source;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -14,8 +12,7 @@ include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 pub fn find(name: &str) -> Result<Source> {
     let path = Path::new(name);
     if path.is_file() {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
-        return Ok(Source { origin: name.to_owned(), path: Some(path.to_path_buf()), text });
+        return Source::read(path);
     }
     let file = format!("{name}.yaml");
     if let Some((bundled, text)) = BUNDLED.iter().find(|(bundled, _)| *bundled == file || *bundled == name) {
@@ -31,11 +28,6 @@ pub fn find(name: &str) -> Result<Source> {
             bail!("no scenario file or bundled scenario named `{name}`; bundled: {}", ids.join(", "))
         }
     }
-}
-
-/// Loads a source, rendering its diagnostics into the error if it has errors.
-pub fn load_source(source: &Source, analyzer: &Analyzer) -> Result<Arc<Scenario>> {
-    source.load(analyzer).map_err(|rendered| anyhow::anyhow!("{} cannot be played:\n{rendered}", source.origin))
 }
 
 /// The bundled scenarios, in file order.

@@ -12,7 +12,7 @@ use rehearse_core::scenario::Scenario;
 use rehearse_http::store::SessionStore;
 use rehearse_http::{App, sql::SqlStore, tokens};
 
-use crate::scenarios::{Source, bundled_sources, expand_paths, load_source};
+use crate::scenarios::{Source, bundled_sources, expand_paths};
 
 /// The database used when `--db` is not given: a file beside where the service is started.
 const DEFAULT_DB: &str = "sqlite://rehearse.db";
@@ -88,16 +88,11 @@ pub fn serve(analyzer: Analyzer, args: ServeArgs) -> Result<ExitCode> {
 fn catalogue(analyzer: &Analyzer, dir: Option<&std::path::Path>) -> Result<Vec<Arc<Scenario>>> {
     let sources: Vec<Source> = match dir {
         None => bundled_sources(),
-        Some(dir) => expand_paths(&[dir.to_path_buf()])?
-            .into_iter()
-            .map(|path| {
-                let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-                Ok(Source { origin: path.display().to_string(), path: Some(path), text })
-            })
-            .collect::<Result<_>>()?,
+        Some(dir) => {
+            expand_paths(&[dir.to_path_buf()])?.into_iter().map(|path| Source::read(&path)).collect::<Result<_>>()?
+        }
     };
-    let catalogue: Vec<Arc<Scenario>> =
-        sources.iter().map(|source| load_source(source, analyzer)).collect::<Result<_>>()?;
+    let catalogue: Vec<Arc<Scenario>> = sources.iter().map(|source| source.checked(analyzer)).collect::<Result<_>>()?;
     for (index, scenario) in catalogue.iter().enumerate() {
         if let Some(twin) = catalogue[..index].iter().position(|other| other.id == scenario.id) {
             bail!(

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rehearse_core::analyze::Analyzer;
 use rehearse_core::scenario::{load, playthrough};
 
-use crate::scenarios::expand_paths;
+use crate::scenarios::{Source, expand_paths};
 
 /// Arguments of `rehearse test`.
 #[derive(clap::Args)]
@@ -24,8 +24,7 @@ pub fn run(analyzer: &Analyzer, args: Args) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     let (mut passed, mut failed) = (0, 0);
     for file in expand_paths(&args.paths)? {
-        let origin = file.display().to_string();
-        let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {origin}"))?;
+        let Source { origin, text, .. } = Source::read(&file)?;
         let scenario = match load(&origin, &text, analyzer) {
             Ok(loaded) => Arc::new(loaded.scenario),
             Err(error) => {

@@ -9,10 +9,10 @@ mod input;
 mod paint;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rehearse_core::analyze::{Analyzer, Style};
 use rehearse_core::coach;
 use rehearse_core::engine::{Next, Reply, Session};
@@ -35,6 +35,17 @@ pub struct Source {
 }
 
 impl Source {
+    /// Reads a scenario file.
+    pub fn read(path: &Path) -> Result<Source> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(Source { origin: path.display().to_string(), path: Some(path.to_path_buf()), text })
+    }
+
+    /// Loads the scenario, or fails with every problem found in it, rendered.
+    pub fn checked(&self, analyzer: &Analyzer) -> Result<Arc<Scenario>> {
+        self.load(analyzer).map_err(|rendered| anyhow::anyhow!("{} cannot be played:\n{rendered}", self.origin))
+    }
+
     /// Loads the scenario, or renders every problem found in it.
     pub fn load(&self, analyzer: &Analyzer) -> std::result::Result<Arc<Scenario>, String> {
         load(&self.origin, &self.text, analyzer)
@@ -80,8 +91,7 @@ pub fn run(analyzer: &Analyzer, source: Option<Source>, bundled: Vec<Source>, op
             None => return Ok(()),
         },
     };
-    let scenario =
-        source.load(analyzer).map_err(|rendered| anyhow::anyhow!("{} cannot be played:\n{rendered}", source.origin))?;
+    let scenario = source.checked(analyzer)?;
     let mut repl =
         Repl { analyzer, session: Session::start(scenario, options.seed), source, options, paint, reported: false };
     repl.play(&mut input, &mut out)
