@@ -138,6 +138,40 @@ pub async fn get_scenario(
     }))
 }
 
+/// One of the guide's principles, as the analyzer scores it.
+#[derive(Serialize, ToSchema)]
+pub struct Principle {
+    /// The tag (`validation`).
+    #[schema(value_type = String)]
+    tag: Tag,
+    /// Its name for people (`Validation`).
+    title: &'static str,
+    /// Whether it breaks safety (the breakdown patterns) rather than builds it.
+    breakdown: bool,
+    /// What it means, from the rubric in use.
+    explain: String,
+    /// The rubric's weight: what a reply showing it adds to its score.
+    weight: i32,
+}
+
+#[utoipa::path(get, path = "/api/v1/principles", tag = "analysis", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Principle>), (status = 401, body = ErrorEnvelope)))]
+pub async fn principles(State(app): State<Arc<App>>, _: Counselor) -> Json<Vec<Principle>> {
+    let rubric = app.analyzer.rubric();
+    Json(
+        Tag::ALL
+            .into_iter()
+            .map(|tag| Principle {
+                tag,
+                title: tag.title(),
+                breakdown: tag.is_breakdown(),
+                explain: rubric.explain(tag).to_owned(),
+                weight: rubric.weight(tag),
+            })
+            .collect(),
+    )
+}
+
 /// The findings of `POST /scenarios/validate`.
 #[derive(Serialize, ToSchema)]
 pub struct Validation {
@@ -565,7 +599,7 @@ fn engine_error(error: EngineError) -> ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "rehearse", description = "Practise difficult conversations: the counselor API."),
-    paths(list_scenarios, get_scenario, validate_scenario, analyze, create_session, list_sessions, get_session,
+    paths(list_scenarios, get_scenario, validate_scenario, principles, analyze, create_session, list_sessions, get_session,
         post_reply, undo, report, delete_session, openapi),
     modifiers(&BearerAuth),
 )]

@@ -118,6 +118,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/scenarios/{id}", get(api::get_scenario))
         .route("/analyze", post(api::analyze))
+        .route("/principles", get(api::principles))
         .route("/sessions", get(api::list_sessions).post(api::create_session))
         .route("/sessions/{id}", get(api::get_session).delete(api::delete_session))
         .route("/sessions/{id}/replies", post(api::post_reply))

@@ -92,6 +92,7 @@ async fn health_needs_no_token_and_every_api_route_does() {
         (Method::GET, "/api/v1/scenarios/late-again"),
         (Method::POST, "/api/v1/scenarios/validate"),
         (Method::POST, "/api/v1/analyze"),
+        (Method::GET, "/api/v1/principles"),
         (Method::GET, "/api/v1/sessions"),
         (Method::POST, "/api/v1/sessions"),
         (Method::GET, "/api/v1/sessions/x"),
@@ -200,6 +201,20 @@ async fn analyze_scores_a_reply_and_refuses_bad_bodies() {
         StatusCode::PAYLOAD_TOO_LARGE,
         "body_too_large",
     );
+}
+
+#[tokio::test]
+async fn the_principles_come_from_the_rubric_in_use() {
+    let f = fixture().await;
+    let (status, principles) = call(&f.router, Method::GET, "/api/v1/principles", Some(&f.alice), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let principles = principles.as_array().unwrap();
+    assert_eq!(principles.len(), 18);
+    assert_eq!(principles[0]["tag"], "i_statement");
+    assert_eq!(principles[0]["title"], "I-statement");
+    assert_eq!(principles[0]["breakdown"], false);
+    let contempt = principles.iter().find(|p| p["tag"] == "contempt").unwrap();
+    assert_eq!((contempt["breakdown"].clone(), contempt["weight"].clone()), (json!(true), json!(-4)));
 }
 
 #[tokio::test]
@@ -387,6 +402,7 @@ async fn the_openapi_document_describes_every_route() {
         "/api/v1/scenarios/{id}",
         "/api/v1/scenarios/validate",
         "/api/v1/analyze",
+        "/api/v1/principles",
         "/api/v1/sessions",
         "/api/v1/sessions/{id}",
         "/api/v1/sessions/{id}/replies",

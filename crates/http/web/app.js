@@ -39,12 +39,16 @@ async function api(method, path, body) {
   return data;
 }
 
+// The principles as the server's rubric describes them, fetched once after signing in.
+let principles = new Map();
+
 function titleOf(tag) {
-  const titles = { i_statement: "I-statement", connection_ritual: "Ritual of connection", seek_support: "Seeking support", non_apology: "Non-apology" };
-  return titles[tag] || tag.charAt(0).toUpperCase() + tag.slice(1).replace(/_/g, " ");
+  return principles.has(tag) ? principles.get(tag).title : tag;
 }
 
-const BREAKDOWNS = new Set(["defensiveness", "criticism", "contempt", "stonewalling", "minimizing", "unsolicited_advice", "non_apology"]);
+function breaks(tag) {
+  return principles.has(tag) && principles.get(tag).breakdown;
+}
 
 /** The reply with the words that triggered each tag marked. Evidence offsets are UTF-8 bytes. */
 function highlighted(text, tags) {
@@ -58,7 +62,7 @@ function highlighted(text, tags) {
   for (const span of spans) {
     if (span.start < at) continue; // overlapping evidence of another tag: keep the first mark
     if (span.start > at) parts.push(decoder.decode(bytes.slice(at, span.start)));
-    parts.push(el("mark", { class: BREAKDOWNS.has(span.tag) ? "breaks" : "builds", title: titleOf(span.tag) }, decoder.decode(bytes.slice(span.start, span.end))));
+    parts.push(el("mark", { class: breaks(span.tag) ? "breaks" : "builds", title: titleOf(span.tag) }, decoder.decode(bytes.slice(span.start, span.end))));
     at = span.end;
   }
   if (at < bytes.length) parts.push(decoder.decode(bytes.slice(at)));
@@ -119,6 +123,7 @@ function showSignIn(message) {
 }
 
 async function showHome(pages = 1) {
+  if (principles.size === 0) principles = new Map((await api("GET", "/principles")).map((p) => [p.tag, p]));
   const [scenarios, sessions] = await Promise.all([api("GET", "/scenarios"), api("GET", `/sessions?limit=${20 * pages}`)]);
   const cards = scenarios.map((scenario) => {
     const label = el("input", { type: "text", id: `label-${scenario.id}`, maxlength: 200, placeholder: "optional, e.g. initials" });
@@ -218,7 +223,7 @@ async function reportView(id) {
     report.ending ? el("p", {}, report.ending.summary) : null,
     report.tally.length ? el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Principle"), el("th", {}, "Kind"), el("th", {}, "Replies"))),
       el("tbody", {}, report.tally.map((row) => el("tr", {}, el("td", {}, titleOf(row.tag)),
-        el("td", {}, BREAKDOWNS.has(row.tag) ? "breaks safety" : "builds safety"), el("td", {}, String(row.count)))))) : null,
+        el("td", {}, breaks(row.tag) ? "breaks safety" : "builds safety"), el("td", {}, String(row.count)))))) : null,
     report.moments.length ? el("h4", {}, "Moments to revisit") : null,
     el("ul", {}, report.moments.map((moment) => el("li", {},
       el("p", {}, `Turn ${moment.turn}: you said \u201C${moment.reply}\u201D (${moment.broke.map(titleOf).join(", ")})`),
