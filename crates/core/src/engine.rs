@@ -159,6 +159,20 @@ pub struct Feedback {
     pub next: Next,
 }
 
+/// One entry of a session's durable log, as a store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Logged {
+    /// The learner replied; the analysis it got is kept with it.
+    Reply {
+        /// What the learner did.
+        reply: Reply,
+        /// How it was scored at the time.
+        analysis: Analysis,
+    },
+    /// The learner took back their last reply.
+    Undo,
+}
+
 /// Everything needed to rebuild a session: scenario version, seed and replies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionLog {
@@ -281,17 +295,23 @@ impl Session {
         Ok(session)
     }
 
-    /// Rebuilds a session from replies with the analyses they were given when they were made,
+    /// Rebuilds a session from a durable log, with each reply scored as it was when it was made,
     /// so that the conversation comes back exactly as it was played even if the rubric changed
     /// since. Fails if the scenario does not accept one of the replies.
-    pub fn restore(
-        scenario: Arc<Scenario>,
-        seed: u64,
-        steps: impl IntoIterator<Item = (Reply, Analysis)>,
-    ) -> Result<Session, EngineError> {
+    pub fn restore(scenario: Arc<Scenario>, seed: u64, log: &[Logged]) -> Result<Session, EngineError> {
+        // Each undo takes back the reply before it; what stands is replayed once.
+        let mut standing = Vec::new();
+        for entry in log {
+            match entry {
+                Logged::Reply { reply, analysis } => standing.push((reply, analysis)),
+                Logged::Undo => {
+                    standing.pop();
+                }
+            }
+        }
         let mut session = Session::start(scenario, seed);
-        for (reply, analysis) in steps {
-            session.reply_analyzed(reply, analysis)?;
+        for (reply, analysis) in standing {
+            session.reply_analyzed(reply.clone(), analysis.clone())?;
         }
         Ok(session)
     }

@@ -218,3 +218,33 @@ fn a_reply_the_engine_refuses_for_lack_of_an_ending_changes_nothing() {
     assert_eq!(session.meter(), 50, "the meter did not move");
     assert_eq!(session.log().replies, [], "nothing was logged");
 }
+
+#[test]
+fn restore_replays_what_stands_with_the_analyses_it_was_given() {
+    use rehearse_core::engine::Logged;
+    let played = play(4, &[Reply::Choice(3), Reply::Text("What was the worst part?".into())]);
+    let logged = |exchange: &rehearse_core::engine::Exchange, reply: Reply| Logged::Reply {
+        reply,
+        analysis: exchange.analysis.clone(),
+    };
+    let transcript = played.transcript();
+    // A reply that was taken back, then the two that stand.
+    let mut taken_back = transcript[0].analysis.clone();
+    taken_back.score = 9;
+    let log = [
+        Logged::Reply { reply: Reply::Choice(1), analysis: taken_back },
+        Logged::Undo,
+        logged(&transcript[0], Reply::Choice(3)),
+        logged(&transcript[1], Reply::Text("What was the worst part?".into())),
+    ];
+    let restored = Session::restore(scenario(), 4, &log).unwrap();
+    assert_eq!(transcript_json(&restored), transcript_json(&played));
+
+    // The stored analysis wins over what the analyzer would say now.
+    let mut rescored = transcript[0].analysis.clone();
+    rescored.score = 5;
+    let restored =
+        Session::restore(scenario(), 4, &[Logged::Reply { reply: Reply::Choice(3), analysis: rescored }]).unwrap();
+    assert_eq!(restored.meter(), 50, "choice 3 has a fixed meter change of 0");
+    assert_eq!(restored.transcript()[0].analysis.score, 5);
+}

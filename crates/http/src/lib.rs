@@ -77,7 +77,7 @@ impl App {
     pub fn restore(&self, stored: &StoredSession, events: &[store::Event]) -> Result<Session, ApiError> {
         let scenario = self.version(stored)?;
         // Only replies the engine accepted are stored, so a failure here means the data was altered.
-        Session::restore(scenario, stored.seed, store::standing_replies(events)).map_err(|error| {
+        Session::restore(scenario, stored.seed, events).map_err(|error| {
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "corrupt_session",

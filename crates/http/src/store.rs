@@ -27,34 +27,8 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
     }
 }
 
-/// One entry of a session's log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    /// The learner replied; the analysis it got is kept with it, so that the session replays
-    /// exactly as it was played even after the rubric changes.
-    Reply {
-        /// What the learner did.
-        reply: Reply,
-        /// How it was scored at the time.
-        analysis: Analysis,
-    },
-    /// The learner took back their last reply.
-    Undo,
-}
-
-/// Folds a log into the replies still standing: each undo takes back the reply before it.
-pub fn standing_replies(events: &[Event]) -> Vec<(Reply, Analysis)> {
-    let mut standing = Vec::new();
-    for event in events {
-        match event {
-            Event::Reply { reply, analysis } => standing.push((reply.clone(), analysis.clone())),
-            Event::Undo => {
-                standing.pop();
-            }
-        }
-    }
-    standing
-}
+/// One entry of a session's log: a reply with the analysis it was given, or an undo.
+pub use rehearse_core::engine::Logged as Event;
 
 /// A session as stored: what it started on, and its log.
 #[derive(Debug, Clone)]
