@@ -84,14 +84,25 @@ async fn two_instances_share_sessions_and_the_turn_check() {
         }
     }
     assert_eq!(accepted, 1);
-    let session: Value = reqwest::Client::new()
-        .get(format!("{b}/api/v1/sessions/{id}"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(session["transcript"].as_array().unwrap().len(), 3);
+    assert_eq!(get(format!("{b}/api/v1/sessions/{id}"), &token).await["transcript"].as_array().unwrap().len(), 3);
+
+    // One instance keeps the session after its undo; the other undoes and replies meanwhile. The
+    // first must not store a reply at the position it remembers, which the other has filled.
+    let undo = |base: &str, turn: u32| post(format!("{base}/api/v1/sessions/{id}/undo"), &token, json!({"turn": turn}));
+    let (status, undone) = undo(&a, 4).await;
+    assert_eq!((status, undone["next"]["turn"]["number"].clone()), (200, json!(3)), "{undone}");
+    let (status, replied) =
+        post(format!("{b}/api/v1/sessions/{id}/replies"), &token, json!({"turn": 3, "choice": 1})).await;
+    assert_eq!(status, 200, "{replied}");
+    assert_eq!(undo(&b, 4).await.0, 200);
+    let (status, replied) =
+        post(format!("{a}/api/v1/sessions/{id}/replies"), &token, json!({"turn": 3, "choice": 2})).await;
+    assert_eq!(status, 200, "{replied}");
+    let session = get(format!("{b}/api/v1/sessions/{id}"), &token).await;
+    let transcript = session["transcript"].as_array().unwrap();
+    assert_eq!((transcript.len(), transcript[2]["choice"].clone()), (3, json!(2)), "{session}");
+}
+
+async fn get(url: String, token: &str) -> Value {
+    reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap()
 }

@@ -17,6 +17,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::App;
 use crate::error::{ApiError, ErrorEnvelope};
+use crate::live::Live;
 use crate::store::{Appended, CounselorId, Event, StoredSession};
 
 /// A JSON body whose rejections use the common error format.
@@ -54,8 +55,15 @@ impl FromRequestParts<Arc<App>> for Counselor {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
-        match app.store.counselor_by_token(&crate::tokens::hash(token)).await? {
-            Some(id) => Ok(Counselor(id)),
+        let token_hash = crate::tokens::hash(token);
+        if let Some(id) = app.checked_tokens.get(&token_hash) {
+            return Ok(Counselor(id));
+        }
+        match app.store.counselor_by_token(&token_hash).await? {
+            Some(id) => {
+                app.checked_tokens.insert(token_hash, id);
+                Ok(Counselor(id))
+            }
             None => Err(unauthorized("the token is unknown or revoked")),
         }
     }
@@ -301,7 +309,8 @@ pub async fn create_session(
         events: Vec::new(),
     };
     // A scenario that loads starts at a node, so the first step is always a turn.
-    let Next::Turn(turn) = Session::start(scenario, seed).next() else {
+    let session = Session::start(scenario, seed);
+    let Next::Turn(turn) = session.next() else {
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "corrupt_scenario",
@@ -309,6 +318,7 @@ pub async fn create_session(
         ));
     };
     app.store.create_session(owner, &stored).await?;
+    *app.live.slot(&stored.id).lock().await = Some(Live { owner, logged: 0, session });
     Ok((StatusCode::CREATED, Json(Created { id: stored.id, seed, turn })))
 }
 
@@ -442,30 +452,73 @@ pub async fn post_reply(
         (None, Some(text)) => Reply::Text(text),
         _ => return Err(ApiError::invalid("invalid_reply", "choice", "send exactly one of `choice` and `text`")),
     };
-    let (stored, mut session) = app.rebuild(owner, &id).await?;
-    let current = match session.next() {
+    let slot = app.live.slot(&id);
+    let mut kept = slot.lock().await;
+    // A kept session may lag behind another server on the same database, so a reply it refuses is
+    // tried once more on the session rebuilt from the store. A reply it accepts was stored at the
+    // position it expected, so it was current.
+    let mut rebuilt = false;
+    loop {
+        let mut live = match kept.take() {
+            Some(live) => live,
+            None => {
+                rebuilt = true;
+                app.rebuild_live(owner, &id).await?
+            }
+        };
+        match answer(&app, &mut live, owner, &id, request.turn, reply.clone()).await {
+            Ok(response) => {
+                // An ended conversation takes no more replies; an undo rebuilds it from the store.
+                if matches!(response.next, Next::Turn(_)) {
+                    *kept = Some(live);
+                } else {
+                    drop(kept);
+                    app.live.forget(&id);
+                }
+                return Ok(Json(response));
+            }
+            // The session taken out of the slot is dropped: after a refusal it may be behind, or
+            // ahead of the store by a reply that was not stored.
+            Err(error) if rebuilt => return Err(error),
+            Err(_) => {}
+        }
+    }
+}
+
+/// Takes `reply` to `turn` of session `live`, and stores it.
+async fn answer(
+    app: &App,
+    live: &mut Live,
+    owner: CounselorId,
+    id: &str,
+    turn: usize,
+    reply: Reply,
+) -> Result<ReplyResponse, ApiError> {
+    if live.owner != owner {
+        return Err(ApiError::not_found("session"));
+    }
+    let current = match live.session.next() {
         Next::Turn(turn) => turn.number,
         Next::Ending(_) => {
             return Err(ApiError::new(StatusCode::CONFLICT, "session_finished", "the conversation has ended"));
         }
     };
-    if request.turn != current {
-        return Err(ApiError::stale_turn(request.turn, current));
+    if turn != current {
+        return Err(ApiError::stale_turn(turn, current));
     }
-    // Validate on the rebuilt session before anything is written: a refused reply stores nothing.
-    let feedback = session.reply(&app.analyzer, reply.clone()).map_err(engine_error)?;
+    let feedback = live.session.reply(&app.analyzer, reply.clone()).map_err(engine_error)?;
     let event = Event::Reply { reply, analysis: feedback.analysis.clone() };
-    match app.store.append(&id, stored.events.len(), &event, crate::now()).await? {
-        Appended::Yes => {}
+    match app.store.append(id, live.logged, &event, crate::now()).await? {
+        Appended::Yes => live.logged += 1,
         Appended::Conflict => return Err(changed_meanwhile()),
         Appended::Gone => return Err(ApiError::not_found("session")),
     }
-    Ok(Json(ReplyResponse {
+    Ok(ReplyResponse {
         analysis: feedback.analysis,
         meter_delta: feedback.meter_delta,
-        meter: session.meter(),
+        meter: live.session.meter(),
         next: feedback.next,
-    }))
+    })
 }
 
 /// What an undo left.
@@ -499,6 +552,10 @@ pub async fn undo(
         serde_json::from_slice(&body)
             .map_err(|error| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", error.to_string()))?
     };
+    let slot = app.live.slot(&id);
+    let mut kept = slot.lock().await;
+    // An undo is rare, and what it means is defined on the stored log: it starts from the store.
+    kept.take();
     let (stored, session) = app.rebuild(owner, &id).await?;
     let current = session.transcript().len() + 1;
     if let Some(turn) = request.turn
@@ -513,7 +570,11 @@ pub async fn undo(
     events.push(Event::Undo);
     let session = app.restore(&stored, &events)?;
     match app.store.append(&id, stored.events.len(), &Event::Undo, crate::now()).await? {
-        Appended::Yes => Ok(Json(UndoResponse { meter: session.meter(), next: session.next() })),
+        Appended::Yes => {
+            let response = UndoResponse { meter: session.meter(), next: session.next() };
+            *kept = Some(Live { owner, logged: events.len(), session });
+            Ok(Json(response))
+        }
         Appended::Conflict => Err(changed_meanwhile()),
         Appended::Gone => Err(ApiError::not_found("session")),
     }
@@ -572,11 +633,13 @@ pub async fn delete_session(
     Counselor(owner): Counselor,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if app.store.delete_session(owner, &id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found("session"))
-    }
+    let slot = app.live.slot(&id);
+    let mut kept = slot.lock().await;
+    kept.take();
+    let deleted = app.store.delete_session(owner, &id).await?;
+    drop(kept);
+    app.live.forget(&id);
+    if deleted { Ok(StatusCode::NO_CONTENT) } else { Err(ApiError::not_found("session")) }
 }
 
 /// The engine's refusals as responses: impossible replies are 422, replies that came too late 409.

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod error;
+pub mod live;
 pub mod sql;
 pub mod store;
 pub mod tokens;
@@ -13,6 +14,7 @@ pub mod web;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,13 +29,18 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
+use crate::live::{Live, LiveSessions};
 use crate::store::{CounselorId, SessionStore, StoredSession};
+use crate::tokens::CheckedTokens;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Scenario uploads (`POST /scenarios/validate`) may be this large.
 pub const MAX_SCENARIO_UPLOAD_BYTES: usize = 1024 * 1024;
+
+/// How many sessions each server keeps in memory between requests (a few kilobytes each).
+pub const LIVE_SESSIONS: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
 
 /// A request that takes longer than this is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,13 +57,25 @@ pub struct App {
     versions: Mutex<HashMap<String, Arc<Scenario>>>,
     /// How many scenario uploads may be checked at once.
     validations: tokio::sync::Semaphore,
+    /// Sessions recently used, kept rebuilt.
+    live: LiveSessions,
+    /// Tokens recently found active.
+    checked_tokens: CheckedTokens,
 }
 
 impl App {
     /// An app over `store`, offering `catalogue`.
     pub fn new(store: Arc<dyn SessionStore>, analyzer: Arc<Analyzer>, catalogue: Vec<Arc<Scenario>>) -> App {
         let versions = catalogue.iter().map(|s| (s.content_hash.clone(), Arc::clone(s))).collect();
-        App { store, analyzer, catalogue, versions: Mutex::new(versions), validations: tokio::sync::Semaphore::new(2) }
+        App {
+            store,
+            analyzer,
+            catalogue,
+            versions: Mutex::new(versions),
+            validations: tokio::sync::Semaphore::new(2),
+            live: LiveSessions::new(LIVE_SESSIONS),
+            checked_tokens: CheckedTokens::default(),
+        }
     }
 
     /// The catalogue scenario with `id`.
@@ -71,6 +90,12 @@ impl App {
         let stored = self.store.session(owner, id).await?.ok_or_else(|| ApiError::not_found("session"))?;
         let session = self.restore(&stored, &stored.events)?;
         Ok((stored, session))
+    }
+
+    /// Session `id` of `owner` rebuilt from the store, to be kept in memory.
+    pub async fn rebuild_live(&self, owner: CounselorId, id: &str) -> Result<Live, ApiError> {
+        let (stored, session) = self.rebuild(owner, id).await?;
+        Ok(Live { owner, logged: stored.events.len(), session })
     }
 
     /// The session `stored` as the log `events` leaves it.

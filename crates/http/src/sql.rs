@@ -4,11 +4,15 @@
 //! The queries are written once, with `$N` parameters, which both databases accept; only the
 //! schema differs, so each has its own migrations.
 
+use std::collections::HashSet;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::pool::PoolConnection;
+use sqlx::{Acquire, Any, AnyConnection, AnyPool, Executor, Row};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::store::{
     Appended, Counselor, CounselorId, Event, SessionStore, SessionSummary, StoreError, StoredSession, event_columns,
@@ -16,9 +20,13 @@ use crate::store::{
 };
 
 /// Sessions and counselors in SQLite or PostgreSQL.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SqlStore {
     pool: AnyPool,
+    /// Set for a SQLite file: its session writes are committed in groups.
+    group_commit: Option<GroupCommit>,
+    /// Scenario versions known to be in `scenario_versions` (rows there are never deleted).
+    stored_versions: Mutex<HashSet<String>>,
 }
 
 impl SqlStore {
@@ -32,7 +40,8 @@ impl SqlStore {
             let pool =
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             sqlx::migrate!("migrations/postgres").run(&pool).await?;
-            Ok(SqlStore { pool })
+            // PostgreSQL takes concurrent commits itself, and flushes them to disk together.
+            Ok(SqlStore::new(pool, None))
         } else {
             Err(StoreError(format!("unsupported database `{url}`; use sqlite://FILE or postgres://...")))
         }
@@ -67,7 +76,21 @@ impl SqlStore {
             .connect(&url)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqlStore { pool })
+        // The in-memory database's one connection must stay free for reads.
+        let group_commit = if in_memory { None } else { Some(GroupCommit::start(pool.acquire().await?)) };
+        Ok(SqlStore::new(pool, group_commit))
+    }
+
+    fn new(pool: AnyPool, group_commit: Option<GroupCommit>) -> SqlStore {
+        SqlStore { pool, group_commit, stored_versions: Mutex::default() }
+    }
+
+    /// Runs a session write: in the next group commit on SQLite, on its own connection otherwise.
+    async fn write(&self, write: Write) -> Result<Written, StoreError> {
+        match &self.group_commit {
+            Some(group_commit) => group_commit.submit(write).await,
+            None => Ok(write.apply(&mut *self.pool.acquire().await?).await?),
+        }
     }
 }
 
@@ -126,28 +149,35 @@ impl SessionStore for SqlStore {
     }
 
     async fn create_session(&self, owner: CounselorId, session: &StoredSession) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (id, owner, scenario_id, scenario_hash, scenario_source, seed, label, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&session.id)
-        .bind(owner)
-        .bind(&session.scenario_id)
-        .bind(&session.scenario_hash)
-        .bind(&session.scenario_source)
-        // SQLite integers are signed; the seed round-trips through the same bits.
-        .bind(session.seed as i64)
-        .bind(&session.label)
-        .bind(session.created_at)
-        .execute(&self.pool)
-        .await?;
+        // Each scenario version is stored once; after that, a new session is one short row.
+        let stored = self
+            .stored_versions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains(&session.scenario_hash);
+        let source = (!stored).then(|| session.scenario_source.clone());
+        let write = Write::Create(NewSession {
+            owner,
+            id: session.id.clone(),
+            scenario_id: session.scenario_id.clone(),
+            scenario_hash: session.scenario_hash.clone(),
+            source,
+            seed: session.seed,
+            label: session.label.clone(),
+            created_at: session.created_at,
+        });
+        self.write(write).await?;
+        self.stored_versions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(session.scenario_hash.clone());
         Ok(())
     }
 
     async fn session(&self, owner: CounselorId, id: &str) -> Result<Option<StoredSession>, StoreError> {
         let Some(row) = sqlx::query(
-            "SELECT id, scenario_id, scenario_hash, scenario_source, seed, label, created_at FROM sessions \
-             WHERE id = $1 AND owner = $2",
+            "SELECT s.id, s.scenario_id, s.scenario_hash, v.source, s.seed, s.label, s.created_at \
+             FROM sessions s JOIN scenario_versions v ON v.hash = s.scenario_hash WHERE s.id = $1 AND s.owner = $2",
         )
         .bind(id)
         .bind(owner)
@@ -169,7 +199,7 @@ impl SessionStore for SqlStore {
             id: row.get("id"),
             scenario_id: row.get("scenario_id"),
             scenario_hash: row.get("scenario_hash"),
-            scenario_source: row.get("scenario_source"),
+            scenario_source: row.get("source"),
             seed: row.get::<i64, _>("seed") as u64,
             label: row.get("label"),
             created_at: row.get("created_at"),
@@ -199,34 +229,275 @@ impl SessionStore for SqlStore {
 
     async fn append(&self, id: &str, seq: usize, event: &Event, now: i64) -> Result<Appended, StoreError> {
         let columns = event_columns(event)?;
-        let result = sqlx::query(
-            "INSERT INTO events (session_id, seq, kind, choice, text, analysis, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
-        .bind(columns.kind)
-        .bind(columns.choice)
-        .bind(columns.text)
-        .bind(columns.analysis)
-        .bind(now)
-        .execute(&self.pool)
-        .await;
-        match result {
-            Ok(_) => Ok(Appended::Yes),
-            // The primary key (session_id, seq) is taken: another writer got there first.
-            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(Appended::Conflict),
-            // The session row is gone: it was deleted meanwhile.
-            Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => Ok(Appended::Gone),
-            Err(error) => Err(error.into()),
+        let write = Write::Append(NewEvent {
+            id: id.to_owned(),
+            seq: i64::try_from(seq).unwrap_or(i64::MAX),
+            kind: columns.kind,
+            choice: columns.choice,
+            text: columns.text.map(str::to_owned),
+            analysis: columns.analysis,
+            now,
+        });
+        match self.write(write).await? {
+            Written::Appended(appended) => Ok(appended),
+            other => unreachable!("an append is answered with Appended, not {other:?}"),
         }
     }
 
     async fn delete_session(&self, owner: CounselorId, id: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM sessions WHERE id = $1 AND owner = $2")
-            .bind(id)
-            .bind(owner)
-            .execute(&self.pool)
-            .await?;
-        Ok(result.rows_affected() == 1)
+        match self.write(Write::Delete { owner, id: id.to_owned() }).await? {
+            Written::Deleted(deleted) => Ok(deleted),
+            other => unreachable!("a delete is answered with Deleted, not {other:?}"),
+        }
     }
+}
+
+/// A change to sessions. On SQLite these go through [`GroupCommit`]; on PostgreSQL each runs on a
+/// pooled connection of its own.
+#[derive(Debug)]
+enum Write {
+    Create(NewSession),
+    Append(NewEvent),
+    /// A session and its log.
+    Delete {
+        owner: CounselorId,
+        id: String,
+    },
+}
+
+/// A new session row, and its scenario's text if that version may not be stored yet.
+#[derive(Debug)]
+struct NewSession {
+    owner: CounselorId,
+    id: String,
+    scenario_id: String,
+    scenario_hash: String,
+    source: Option<String>,
+    seed: u64,
+    label: Option<String>,
+    created_at: i64,
+}
+
+/// An event at position `seq` of a session's log.
+#[derive(Debug)]
+struct NewEvent {
+    id: String,
+    seq: i64,
+    kind: &'static str,
+    choice: Option<i64>,
+    text: Option<String>,
+    analysis: Option<String>,
+    now: i64,
+}
+
+/// What a [`Write`] did.
+#[derive(Debug)]
+enum Written {
+    Created,
+    Appended(Appended),
+    Deleted(bool),
+}
+
+impl Write {
+    /// Runs the write's statements on `connection`. A lost race (the log position is taken, the
+    /// session is gone) is an outcome, not an error, and leaves a surrounding transaction usable.
+    async fn apply(&self, connection: &mut AnyConnection) -> Result<Written, sqlx::Error> {
+        match self {
+            Write::Create(session) => {
+                insert_sessions(connection, &[session]).await?;
+                Ok(Written::Created)
+            }
+            Write::Append(event) => Ok(Written::Appended(match insert_events(connection, &[event]).await {
+                Ok(stored) if stored.is_empty() => Appended::Conflict,
+                Ok(_) => Appended::Yes,
+                // The session row is gone: it was deleted meanwhile.
+                Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => Appended::Gone,
+                Err(error) => return Err(error),
+            })),
+            Write::Delete { owner, id } => {
+                let result = sqlx::query("DELETE FROM sessions WHERE id = $1 AND owner = $2")
+                    .bind(id)
+                    .bind(owner)
+                    .execute(&mut *connection)
+                    .await?;
+                Ok(Written::Deleted(result.rows_affected() == 1))
+            }
+        }
+    }
+}
+
+/// Inserts sessions in one statement, after the scenario versions they bring.
+async fn insert_sessions(connection: &mut AnyConnection, sessions: &[&NewSession]) -> Result<(), sqlx::Error> {
+    let versions: Vec<(&NewSession, &String)> =
+        sessions.iter().filter_map(|&session| Some((session, session.source.as_ref()?))).collect();
+    if !versions.is_empty() {
+        let sql = format!(
+            "INSERT INTO scenario_versions (hash, scenario_id, source) VALUES {} ON CONFLICT (hash) DO NOTHING",
+            placeholders(3, versions.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for (session, source) in versions {
+            query = query.bind(&session.scenario_hash).bind(&session.scenario_id).bind(source);
+        }
+        query.execute(&mut *connection).await?;
+    }
+    let sql = format!(
+        "INSERT INTO sessions (id, owner, scenario_id, scenario_hash, seed, label, created_at) VALUES {}",
+        placeholders(7, sessions.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for session in sessions {
+        query = query
+            .bind(&session.id)
+            .bind(session.owner)
+            .bind(&session.scenario_id)
+            .bind(&session.scenario_hash)
+            // SQLite integers are signed; the seed round-trips through the same bits.
+            .bind(session.seed as i64)
+            .bind(&session.label)
+            .bind(session.created_at);
+    }
+    query.execute(&mut *connection).await?;
+    Ok(())
+}
+
+/// Inserts events in one statement and returns the (session, position) of those stored. An event
+/// whose position is taken (by another writer that got there first) is left out, not an error.
+async fn insert_events(
+    connection: &mut AnyConnection,
+    events: &[&NewEvent],
+) -> Result<HashSet<(String, i64)>, sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO events (session_id, seq, kind, choice, text, analysis, created_at) VALUES {} \
+         ON CONFLICT (session_id, seq) DO NOTHING RETURNING session_id, seq",
+        placeholders(7, events.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for event in events {
+        query = query
+            .bind(&event.id)
+            .bind(event.seq)
+            .bind(event.kind)
+            .bind(event.choice)
+            .bind(&event.text)
+            .bind(&event.analysis)
+            .bind(event.now);
+    }
+    let rows = query.fetch_all(&mut *connection).await?;
+    rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?))).collect()
+}
+
+/// `($1, $2), ($3, $4)` for two rows of two columns.
+fn placeholders(columns: usize, rows: usize) -> String {
+    let row = |r: usize| {
+        let values: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+        format!("({})", values.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
+/// The most writes committed together.
+const MAX_GROUP: usize = 256;
+
+/// Group commit for SQLite. SQLite lets one connection write at a time, and with
+/// `synchronous = FULL` every commit waits for the disk; so one task owns the writing connection,
+/// and the writes that arrive while a commit runs are committed together in the next transaction.
+/// Each write is answered only after its transaction is durable.
+#[derive(Debug)]
+struct GroupCommit {
+    queue: mpsc::Sender<Queued>,
+}
+
+/// A write waiting for its group, and where to send its outcome.
+struct Queued {
+    write: Write,
+    done: oneshot::Sender<Result<Written, StoreError>>,
+}
+
+impl GroupCommit {
+    /// Starts the task that owns `connection`; it ends when the store is dropped.
+    fn start(connection: PoolConnection<Any>) -> GroupCommit {
+        let (queue, queued) = mpsc::channel(4 * MAX_GROUP);
+        tokio::spawn(commit_groups(connection, queued));
+        GroupCommit { queue }
+    }
+
+    /// Queues `write` and waits until it is committed.
+    async fn submit(&self, write: Write) -> Result<Written, StoreError> {
+        let stopped = || StoreError("the database writer has stopped".into());
+        let (done, outcome) = oneshot::channel();
+        self.queue.send(Queued { write, done }).await.map_err(|_| stopped())?;
+        outcome.await.map_err(|_| stopped())?
+    }
+}
+
+async fn commit_groups(mut connection: PoolConnection<Any>, mut queued: mpsc::Receiver<Queued>) {
+    let mut group = Vec::with_capacity(MAX_GROUP);
+    while queued.recv_many(&mut group, MAX_GROUP).await > 0 {
+        match commit_group(&mut connection, &group).await {
+            Ok(outcomes) => {
+                for (queued, outcome) in group.drain(..).zip(outcomes) {
+                    // The requester may have gone (a timeout); its write stands all the same.
+                    let _ = queued.done.send(Ok(outcome));
+                }
+            }
+            // Nothing of the group was committed: each write fails alike.
+            Err(error) => {
+                for queued in group.drain(..) {
+                    let _ = queued.done.send(Err(StoreError(error.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// Runs a group in one transaction. On an error the transaction is rolled back as a whole.
+async fn commit_group(connection: &mut AnyConnection, group: &[Queued]) -> Result<Vec<Written>, sqlx::Error> {
+    let writes: Vec<&Write> = group.iter().map(|queued| &queued.write).collect();
+    let mut transaction = connection.begin().await?;
+    if let Ok(outcomes) = apply_together(&mut transaction, &writes).await {
+        transaction.commit().await?;
+        return Ok(outcomes);
+    }
+    // A row failed its statement (a reply to a session deleted meanwhile, say): start again, one
+    // write at a time, so that each gets its own outcome.
+    transaction.rollback().await?;
+    let mut transaction = connection.begin().await?;
+    let mut outcomes = Vec::with_capacity(writes.len());
+    for write in writes {
+        outcomes.push(write.apply(&mut transaction).await?);
+    }
+    transaction.commit().await?;
+    Ok(outcomes)
+}
+
+/// Runs a group's new sessions as one statement and its appends as another: each statement costs
+/// a round trip to the thread that runs the SQLite connection, so a group costs a few round trips
+/// rather than one per write. Fails as a whole if any row fails.
+async fn apply_together(connection: &mut AnyConnection, writes: &[&Write]) -> Result<Vec<Written>, sqlx::Error> {
+    let sessions: Vec<&NewSession> = writes
+        .iter()
+        .filter_map(|write| if let Write::Create(session) = write { Some(session) } else { None })
+        .collect();
+    let events: Vec<&NewEvent> =
+        writes.iter().filter_map(|write| if let Write::Append(event) = write { Some(event) } else { None }).collect();
+    if !sessions.is_empty() {
+        insert_sessions(connection, &sessions).await?;
+    }
+    let mut stored = if events.is_empty() { HashSet::new() } else { insert_events(connection, &events).await? };
+    let mut outcomes = Vec::with_capacity(writes.len());
+    for write in writes {
+        outcomes.push(match write {
+            Write::Create(_) => Written::Created,
+            // Rows go in in order, so of two events for one position the first is the one stored.
+            Write::Append(event) => Written::Appended(if stored.remove(&(event.id.clone(), event.seq)) {
+                Appended::Yes
+            } else {
+                Appended::Conflict
+            }),
+            // Deletions are rare: one statement each, after the inserts.
+            Write::Delete { .. } => write.apply(connection).await?,
+        });
+    }
+    Ok(outcomes)
 }

@@ -1,20 +1,27 @@
-//! Counselor tokens and ids: random from the operating system, tokens stored only as hashes.
+//! Counselor tokens and ids: random from the operating system, tokens stored only as hashes, and
+//! a short memory of tokens already checked.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
+use crate::store::CounselorId;
+
 /// A new counselor token: `rh_` and 64 hex digits (256 random bits).
 pub fn new_token() -> String {
-    format!("rh_{}", hex(&random::<32>()))
+    format!("rh_{}", hex::encode(random::<32>()))
 }
 
 /// The stored form of a token: its SHA-256 in hex. A leaked database reveals no usable token.
 pub fn hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// A new session id: 128 random bits in hex.
 pub fn session_id() -> String {
-    hex(&random::<16>())
+    hex::encode(random::<16>())
 }
 
 /// A random seed for a session whose creator did not choose one.
@@ -29,8 +36,34 @@ fn random<const N: usize>() -> [u8; N] {
     bytes
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+/// How long a checked token is trusted without asking the database again; a token revoked with
+/// `rehearse token revoke` stops working within this time.
+pub const TOKEN_RECHECK: Duration = Duration::from_secs(5);
+
+/// Tokens recently found active, by hash, so that a busy counselor's requests do not each cost a
+/// database round trip. Only successes are kept: an unknown token is looked up every time.
+#[derive(Debug, Default)]
+pub struct CheckedTokens {
+    active: Mutex<HashMap<String, (CounselorId, Instant)>>,
+}
+
+impl CheckedTokens {
+    /// The counselor whose token has `token_hash`, if it was found active less than
+    /// [`TOKEN_RECHECK`] ago.
+    pub fn get(&self, token_hash: &str) -> Option<CounselorId> {
+        let active = self.active.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        active.get(token_hash).filter(|(_, checked)| checked.elapsed() < TOKEN_RECHECK).map(|&(id, _)| id)
+    }
+
+    /// Remembers that the database just found `token_hash` active for `counselor`.
+    pub fn insert(&self, token_hash: String, counselor: CounselorId) {
+        let mut active = self.active.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Expired entries go when the map grows, so that it holds only tokens in recent use.
+        if active.len() >= 1024 {
+            active.retain(|_, (_, checked)| checked.elapsed() < TOKEN_RECHECK);
+        }
+        active.insert(token_hash, (counselor, Instant::now()));
+    }
 }
 
 #[cfg(test)]
@@ -46,5 +79,20 @@ mod tests {
         assert_ne!(hash(&a), a);
         assert_eq!(hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(session_id().len(), 32);
+    }
+
+    #[test]
+    fn checked_tokens_are_remembered_only_for_a_while() {
+        let checked = CheckedTokens::default();
+        assert_eq!(checked.get("h"), None);
+        checked.insert("h".into(), 7);
+        assert_eq!(checked.get("h"), Some(7));
+        assert_eq!(checked.get("other"), None);
+        // Backdate the check: an entry older than TOKEN_RECHECK must be asked of the database again.
+        let long_ago = Instant::now()
+            .checked_sub(TOKEN_RECHECK + Duration::from_millis(1))
+            .expect("the clock has run for longer than TOKEN_RECHECK");
+        checked.active.lock().unwrap().insert("h".into(), (7, long_ago));
+        assert_eq!(checked.get("h"), None);
     }
 }

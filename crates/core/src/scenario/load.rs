@@ -994,5 +994,5 @@ fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Op
 
 /// SHA-256 of the source text in hex: a scenario's version, stable across platforms.
 pub fn content_hash(source: &str) -> String {
-    Sha256::digest(source.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(Sha256::digest(source.as_bytes()))
 }
