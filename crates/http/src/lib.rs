@@ -39,8 +39,9 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Scenario uploads (`POST /scenarios/validate`) may be this large.
 pub const MAX_SCENARIO_UPLOAD_BYTES: usize = 1024 * 1024;
 
-/// How many sessions each server keeps in memory between requests (a few kilobytes each).
-pub const LIVE_SESSIONS: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
+/// How many sessions each server keeps in memory between requests. One costs about 5 kB, so
+/// this bounds the memory at about 20 MB; a session beyond it is rebuilt from the store.
+pub const LIVE_SESSIONS: NonZeroUsize = NonZeroUsize::new(4096).unwrap();
 
 /// A request that takes longer than this is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);

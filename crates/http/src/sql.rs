@@ -308,8 +308,9 @@ impl Write {
                 Ok(Written::Created)
             }
             Write::Append(event) => Ok(Written::Appended(match insert_events(connection, &[event]).await {
-                Ok(stored) if stored.is_empty() => Appended::Conflict,
-                Ok(_) => Appended::Yes,
+                Ok(()) => Appended::Yes,
+                // The primary key (session_id, seq) is taken: another writer got there first.
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Appended::Conflict,
                 // The session row is gone: it was deleted meanwhile.
                 Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => Appended::Gone,
                 Err(error) => return Err(error),
@@ -361,15 +362,11 @@ async fn insert_sessions(connection: &mut AnyConnection, sessions: &[&NewSession
     Ok(())
 }
 
-/// Inserts events in one statement and returns the (session, position) of those stored. An event
-/// whose position is taken (by another writer that got there first) is left out, not an error.
-async fn insert_events(
-    connection: &mut AnyConnection,
-    events: &[&NewEvent],
-) -> Result<HashSet<(String, i64)>, sqlx::Error> {
+/// Inserts events in one statement: all of them, or none if one fails (its position is taken, or
+/// its session is gone).
+async fn insert_events(connection: &mut AnyConnection, events: &[&NewEvent]) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "INSERT INTO events (session_id, seq, kind, choice, text, analysis, created_at) VALUES {} \
-         ON CONFLICT (session_id, seq) DO NOTHING RETURNING session_id, seq",
+        "INSERT INTO events (session_id, seq, kind, choice, text, analysis, created_at) VALUES {}",
         placeholders(7, events.len())
     );
     let mut query = sqlx::query(&sql);
@@ -383,8 +380,8 @@ async fn insert_events(
             .bind(&event.analysis)
             .bind(event.now);
     }
-    let rows = query.fetch_all(&mut *connection).await?;
-    rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?))).collect()
+    query.execute(&mut *connection).await?;
+    Ok(())
 }
 
 /// `($1, $2), ($3, $4)` for two rows of two columns.
@@ -473,7 +470,7 @@ async fn commit_group(connection: &mut AnyConnection, group: &[Queued]) -> Resul
 
 /// Runs a group's new sessions as one statement and its appends as another: each statement costs
 /// a round trip to the thread that runs the SQLite connection, so a group costs a few round trips
-/// rather than one per write. Fails as a whole if any row fails.
+/// rather than one per write. Fails as a whole if any row fails, a lost race included.
 async fn apply_together(connection: &mut AnyConnection, writes: &[&Write]) -> Result<Vec<Written>, sqlx::Error> {
     let sessions: Vec<&NewSession> = writes
         .iter()
@@ -484,17 +481,14 @@ async fn apply_together(connection: &mut AnyConnection, writes: &[&Write]) -> Re
     if !sessions.is_empty() {
         insert_sessions(connection, &sessions).await?;
     }
-    let mut stored = if events.is_empty() { HashSet::new() } else { insert_events(connection, &events).await? };
+    if !events.is_empty() {
+        insert_events(connection, &events).await?;
+    }
     let mut outcomes = Vec::with_capacity(writes.len());
     for write in writes {
         outcomes.push(match write {
             Write::Create(_) => Written::Created,
-            // Rows go in in order, so of two events for one position the first is the one stored.
-            Write::Append(event) => Written::Appended(if stored.remove(&(event.id.clone(), event.seq)) {
-                Appended::Yes
-            } else {
-                Appended::Conflict
-            }),
+            Write::Append(_) => Written::Appended(Appended::Yes),
             // Deletions are rare: one statement each, after the inserts.
             Write::Delete { .. } => write.apply(connection).await?,
         });
