@@ -129,7 +129,10 @@ pub fn token(args: TokenArgs) -> Result<ExitCode> {
                 if !store.revoke_counselor(&name, rehearse_http::now()).await? {
                     bail!("no active counselor named `{name}`");
                 }
-                println!("Revoked the token of {name}.");
+                println!(
+                    "Revoked the token of {name}; running servers refuse it within {} seconds.",
+                    rehearse_http::tokens::TOKEN_RECHECK.as_secs()
+                );
             }
         }
         Ok(ExitCode::SUCCESS)
