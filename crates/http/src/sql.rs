@@ -63,11 +63,12 @@ impl SqlStore {
             .after_connect(|connection, _| {
                 Box::pin(async move {
                     // WAL lets readers run beside the writer; FULL makes an acknowledged reply
-                    // survive a crash of the machine, not only of the process.
+                    // survive a crash of the machine, not only of the process. A group commit's
+                    // multi-row INSERT keeps a statement journal, in memory rather than a temp file.
                     connection
                         .execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
                         )
                         .await?;
                     Ok(())
