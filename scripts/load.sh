@@ -33,6 +33,12 @@ echo
 echo "== GET /healthz, $connections connections, $duration"
 wrk -t 2 -c $connections -d "$duration" --latency "$base/healthz"
 
+# The reply cycle needs one wrk thread per connection (each keeps its session's state), and 64
+# client threads cost the shared cores more than 2 do: this is /healthz with that same client.
+echo
+echo "== GET /healthz, $connections connections on $connections wrk threads (the reply cycle's client), $duration"
+wrk -t $connections -c $connections -d "$duration" --latency "$base/healthz"
+
 echo
 echo "== reply cycle (create a session, post 6 replies), $connections connections, $duration"
 wrk -t $connections -c $connections -d "$duration" --latency -s scripts/reply-cycle.lua "$base" -- "$token"
