@@ -23,7 +23,7 @@ use crate::store::{
 #[derive(Debug)]
 pub struct SqlStore {
     pool: AnyPool,
-    /// Set for a SQLite file: its session writes are committed in groups.
+    /// Session writes are committed in groups, except on an in-memory SQLite database.
     group_commit: Option<GroupCommit>,
     /// Scenario versions known to be in `scenario_versions` (rows there are never deleted).
     stored_versions: Mutex<HashSet<String>>,
@@ -40,8 +40,8 @@ impl SqlStore {
             let pool =
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             sqlx::migrate!("migrations/postgres").run(&pool).await?;
-            // PostgreSQL takes concurrent commits itself, and flushes them to disk together.
-            Ok(SqlStore::new(pool, None))
+            let group_commit = GroupCommit::start(pool.acquire().await?);
+            Ok(SqlStore::new(pool, Some(group_commit)))
         } else {
             Err(StoreError(format!("unsupported database `{url}`; use sqlite://FILE or postgres://...")))
         }
@@ -86,7 +86,7 @@ impl SqlStore {
         SqlStore { pool, group_commit, stored_versions: Mutex::default() }
     }
 
-    /// Runs a session write: in the next group commit on SQLite, on its own connection otherwise.
+    /// Runs a session write: in the next group commit, or on its own for an in-memory database.
     async fn write(&self, write: Write) -> Result<Written, StoreError> {
         match &self.group_commit {
             Some(group_commit) => group_commit.submit(write).await,
@@ -253,8 +253,7 @@ impl SessionStore for SqlStore {
     }
 }
 
-/// A change to sessions. On SQLite these go through [`GroupCommit`]; on PostgreSQL each runs on a
-/// pooled connection of its own.
+/// A change to sessions, committed through [`GroupCommit`] (or on its own for an in-memory database).
 #[derive(Debug)]
 enum Write {
     Create(NewSession),
@@ -397,10 +396,11 @@ fn placeholders(columns: usize, rows: usize) -> String {
 /// The most writes committed together.
 const MAX_GROUP: usize = 256;
 
-/// Group commit for SQLite. SQLite lets one connection write at a time, and with
-/// `synchronous = FULL` every commit waits for the disk; so one task owns the writing connection,
-/// and the writes that arrive while a commit runs are committed together in the next transaction.
-/// Each write is answered only after its transaction is durable.
+/// Group commit. Every commit waits for the disk (SQLite with `synchronous = FULL`, PostgreSQL
+/// with `fsync`), and SQLite lets one connection write at a time; so one task per server owns a
+/// writing connection, and the writes that arrive while a commit runs are committed together in the
+/// next transaction, in a few statements. Each write is answered only after its transaction is
+/// durable. Servers sharing a PostgreSQL database each have their own.
 #[derive(Debug)]
 struct GroupCommit {
     queue: mpsc::Sender<Queued>,
@@ -458,14 +458,13 @@ async fn commit_group(connection: &mut AnyConnection, group: &[Queued]) -> Resul
         return Ok(outcomes);
     }
     // A row failed its statement (a reply to a session deleted meanwhile, say): start again, one
-    // write at a time, so that each gets its own outcome.
+    // write per transaction, so that each gets its own outcome. (Not one transaction for all: in
+    // PostgreSQL a failed statement aborts the transaction around it.)
     transaction.rollback().await?;
-    let mut transaction = connection.begin().await?;
     let mut outcomes = Vec::with_capacity(writes.len());
     for write in writes {
-        outcomes.push(write.apply(&mut transaction).await?);
+        outcomes.push(write.apply(connection).await?);
     }
-    transaction.commit().await?;
     Ok(outcomes)
 }
 
