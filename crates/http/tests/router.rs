@@ -18,6 +18,7 @@ const LATE_AGAIN: &str = include_str!("../../../scenarios/late-again.yaml");
 
 struct Fixture {
     router: Router,
+    store: Arc<SqlStore>,
     alice: String,
     bob: String,
 }
@@ -29,8 +30,9 @@ async fn fixture() -> Fixture {
     assert!(store.add_counselor("alice", &tokens::hash(&alice), 1).await.unwrap());
     assert!(store.add_counselor("bob", &tokens::hash(&bob), 1).await.unwrap());
     let scenario = Arc::new(load("late-again.yaml", LATE_AGAIN, &ANALYZER).unwrap().scenario);
-    let app = Arc::new(App::new(Arc::new(store), Arc::clone(&ANALYZER), vec![scenario]));
-    Fixture { router: router(app), alice, bob }
+    let store = Arc::new(store);
+    let app = Arc::new(App::new(Arc::clone(&store) as Arc<dyn SessionStore>, Arc::clone(&ANALYZER), vec![scenario]));
+    Fixture { router: router(app), store, alice, bob }
 }
 
 /// Sends a request; `body` is JSON unless it is a string, which is sent as it is.
@@ -109,6 +111,15 @@ async fn health_needs_no_token_and_every_api_route_does() {
             "unauthorized",
         );
     }
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused() {
+    let f = fixture().await;
+    assert!(f.store.revoke_counselor("bob", 2).await.unwrap());
+    let refused = call(&f.router, Method::GET, "/api/v1/sessions", Some(&f.bob), None).await;
+    assert_error(&refused, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(call(&f.router, Method::GET, "/api/v1/sessions", Some(&f.alice), None).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
