@@ -20,6 +20,7 @@ mod text;
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
+use regex_automata::{Input, PatternSet};
 use serde::{Deserialize, Serialize};
 
 pub use rubric::{BUILTIN_RUBRIC, Rubric, RubricError, ScoreScale};
@@ -125,23 +126,28 @@ impl Analyzer {
         let sentences = reply_text.sentences();
 
         let mut hits = Vec::new();
+        let mut scan = TriggerScan::new(&self.rubric);
         for (index, sentence) in sentences.iter().enumerate() {
-            self.trigger_hits(&reply_text.text, index, sentence, &mut hits);
+            self.trigger_hits(&reply_text.text, index, sentence, &mut scan, &mut hits);
         }
         self.sarcasm_hits(&reply_text, &sentences, &mut hits);
         self.reflection_hits(&reply_text.text, &context_text, &sentences, &mut hits);
-        let hits = self.settle(hits, &context_text);
+        let hits = self.settle(hits, sentences.len(), &context_text);
         self.conclude(reply, &reply_text, hits)
     }
 
     /// Scans one sentence with every trigger pattern and keeps the hits their rules allow.
-    fn trigger_hits(&self, text: &str, index: usize, sentence: &Sentence, hits: &mut Vec<Hit>) {
+    fn trigger_hits(&self, text: &str, index: usize, sentence: &Sentence, scan: &mut TriggerScan, hits: &mut Vec<Hit>) {
         let offset = sentence.range.start;
         let sentence_text = &text[sentence.range.clone()];
         // Worked out on the first hit that needs them, once per sentence.
         let mut clauses: Option<Clauses> = None;
         let mut vetoed: [Option<bool>; Tag::ALL.len()] = [None; Tag::ALL.len()];
-        for pattern in self.rubric.triggers.matches(sentence_text).iter() {
+        let matched = &mut scan.matched;
+        matched.clear();
+        self.rubric.triggers.which_overlapping_matches(&Input::new(sentence_text), matched);
+        // The set is stored as one flag per pattern: stop at the last one set.
+        for pattern in matched.iter().take(matched.len()) {
             let (tag, regex) = &self.rubric.trigger_owners[pattern];
             let rule = self.rubric.rule(*tag);
             for found in regex.find_iter(sentence_text) {
@@ -164,8 +170,10 @@ impl Analyzer {
                 }
                 // What a tag requires may stand in another sentence ("Can we pause? I'll come back.").
                 if let Some(requires) = &rule.requires {
-                    let Some(required) = requires.find(text) else { continue };
-                    hits.push(Hit { tag: *tag, sentence: index, range: required.range() });
+                    let required =
+                        scan.required[tag.index()].get_or_insert_with(|| requires.find(text).map(|m| m.range()));
+                    let Some(required) = required else { continue };
+                    hits.push(Hit { tag: *tag, sentence: index, range: required.clone() });
                 }
                 hits.push(Hit { tag: *tag, sentence: index, range: offset + found.start()..offset + found.end() });
             }
@@ -191,29 +199,38 @@ impl Analyzer {
     fn reflection_hits(&self, reply: &str, context: &str, sentences: &[Sentence], hits: &mut Vec<Hit>) {
         let rule = &self.rubric.reflection;
         // The partner's words are only needed for a sentence that might echo them.
-        let mut context_stems: Option<BTreeSet<&str>> = None;
+        let mut context_stems: Option<Vec<&str>> = None;
         for (index, sentence) in sentences.iter().enumerate() {
             let text = &reply[sentence.range.clone()];
-            if rule.not_with.as_ref().is_some_and(|re| re.is_match(text)) {
-                continue;
-            }
             let at = |range: Range<usize>| sentence.range.start + range.start..sentence.range.start + range.end;
             // A framed statement keeps statement word order even when it is asked with a rising
             // "?" ("So you've cut down already?"): it is still a reflection. One that asks with a
             // question word ("So when she's at work, what happens?") is a question instead.
             let asked_openly = || hits.iter().any(|hit| hit.sentence == index && hit.tag == Tag::OpenQuestion);
-            if rule.statement_frames.is_match(text) && !(text.ends_with('?') && asked_openly()) {
+            let framed = rule.statement_frames.is_match(text) && !(text.ends_with('?') && asked_openly());
+            // The cheap tests first: a sentence that is neither framed nor could echo needs no more.
+            if !framed && (text.ends_with('?') || context.is_empty()) {
+                continue;
+            }
+            if rule.not_with.as_ref().is_some_and(|re| re.is_match(text)) {
+                continue;
+            }
+            if framed {
                 hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
                 continue;
             }
-            if text.ends_with('?') || context.is_empty() {
-                continue;
-            }
-            let context_stems = context_stems
-                .get_or_insert_with(|| content_words(context, &rule.stopwords).map(|(_, stem)| stem).collect());
-            let echoed: Vec<(Range<usize>, &str)> =
-                content_words(text, &rule.stopwords).filter(|(_, stem)| context_stems.contains(stem)).collect();
-            let distinct: BTreeSet<&str> = echoed.iter().map(|(_, stem)| *stem).collect();
+            let context_stems = context_stems.get_or_insert_with(|| {
+                let mut stems: Vec<&str> = content_words(context, &rule.stopwords).map(|(_, stem)| stem).collect();
+                stems.sort_unstable();
+                stems.dedup();
+                stems
+            });
+            let echoed: Vec<(Range<usize>, &str)> = content_words(text, &rule.stopwords)
+                .filter(|(_, stem)| context_stems.binary_search(stem).is_ok())
+                .collect();
+            let mut distinct: Vec<&str> = echoed.iter().map(|(_, stem)| *stem).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
             if distinct.len() >= rule.min_shared_words {
                 hits.extend(echoed.into_iter().map(|(range, _)| Hit {
                     tag: Tag::ReflectiveListening,
@@ -225,41 +242,41 @@ impl Analyzer {
     }
 
     /// Applies suppressions and context cancellations.
-    fn settle(&self, hits: Vec<Hit>, context: &str) -> Vec<Hit> {
-        let found: BTreeSet<Tag> = hits.iter().map(|hit| hit.tag).collect();
-        let cancelled_by_context: BTreeSet<Tag> = found
-            .iter()
-            .copied()
-            .filter(|&tag| self.rubric.rule(tag).context_cancels.as_ref().is_some_and(|re| re.is_match(context)))
-            .collect();
-        let mut suppressed_in_reply = BTreeSet::new();
-        let mut suppressed_in_sentence = BTreeSet::new();
-        for hit in hits.iter().filter(|hit| !cancelled_by_context.contains(&hit.tag)) {
+    fn settle(&self, mut hits: Vec<Hit>, sentences: usize, context: &str) -> Vec<Hit> {
+        let found = TagSet::of(hits.iter().map(|hit| hit.tag));
+        let cancelled_by_context = TagSet::of(
+            found
+                .iter()
+                .filter(|&tag| self.rubric.rule(tag).context_cancels.as_ref().is_some_and(|re| re.is_match(context))),
+        );
+        let mut suppressed_in_reply = TagSet::default();
+        let mut suppressed_in_sentence = vec![TagSet::default(); sentences];
+        for hit in hits.iter().filter(|hit| !cancelled_by_context.contains(hit.tag)) {
             let rule = self.rubric.rule(hit.tag);
             suppressed_in_reply.extend(rule.suppresses_in_reply.iter().copied());
-            suppressed_in_sentence.extend(rule.suppresses.iter().map(|&tag| (hit.sentence, tag)));
+            suppressed_in_sentence[hit.sentence].extend(rule.suppresses.iter().copied());
         }
-        hits.into_iter()
-            .filter(|hit| {
-                !cancelled_by_context.contains(&hit.tag)
-                    && !suppressed_in_reply.contains(&hit.tag)
-                    && !suppressed_in_sentence.contains(&(hit.sentence, hit.tag))
-            })
-            .collect()
+        hits.retain(|hit| {
+            !cancelled_by_context.contains(hit.tag)
+                && !suppressed_in_reply.contains(hit.tag)
+                && !suppressed_in_sentence[hit.sentence].contains(hit.tag)
+        });
+        hits
     }
 
     /// Groups hits by tag into evidence, and derives style, score and feedback.
     fn conclude(&self, original: &str, reply: &Normalized, hits: Vec<Hit>) -> Analysis {
-        let mut by_tag: Vec<Vec<Range<usize>>> = vec![Vec::new(); Tag::ALL.len()];
-        for hit in hits {
-            by_tag[hit.tag.index()].push(reply.original_range(hit.range));
+        // By tag in the order of labels.md, then in reply order: each tag's ranges, ready to merge.
+        let mut ranges: Vec<(Tag, Range<usize>)> =
+            hits.into_iter().map(|hit| (hit.tag, reply.original_range(hit.range))).collect();
+        ranges.sort_unstable_by_key(|(tag, range)| (*tag, range.start, range.end));
+        let mut tags: Vec<TagHit> = Vec::new();
+        for group in ranges.chunk_by(|a, b| a.0 == b.0) {
+            tags.push(TagHit {
+                tag: group[0].0,
+                evidence: merge_spans(original, group.iter().map(|(_, r)| r.clone())),
+            });
         }
-        let tags: Vec<TagHit> = Tag::ALL
-            .into_iter()
-            .zip(by_tag)
-            .filter(|(_, ranges)| !ranges.is_empty())
-            .map(|(tag, ranges)| TagHit { tag, evidence: merge_spans(original, ranges) })
-            .collect();
         let style = Style::from_tags(tags.iter().map(|hit| hit.tag));
         let scale = self.rubric.scale;
         let score = tags
@@ -281,15 +298,74 @@ impl Analyzer {
         let ordered = tags.iter().filter(|h| h.tag.is_breakdown()).chain(tags.iter().filter(|h| !h.tag.is_breakdown()));
         ordered
             .map(|hit| {
-                let quotes: Vec<String> = hit.evidence.iter().map(|span| format!("\"{}\"", span.text)).collect();
-                let mut line = format!("{}: {} {}", hit.tag.title(), quotes.join(", "), self.rubric.explain(hit.tag));
-                if let Some(tip) = self.rubric.tip(hit.tag) {
+                // `Title: "quote", "quote" explanation Try: tip`, written into one string.
+                let (title, explain, tip) = (hit.tag.title(), self.rubric.explain(hit.tag), self.rubric.tip(hit.tag));
+                let quoted: usize = hit.evidence.iter().map(|span| span.text.len() + 4).sum();
+                let tip_len = tip.map_or(0, |tip| tip.len() + 6);
+                let mut line = String::with_capacity(title.len() + 2 + quoted + 1 + explain.len() + tip_len);
+                line.push_str(title);
+                line.push_str(": ");
+                for (i, span) in hit.evidence.iter().enumerate() {
+                    if i > 0 {
+                        line.push_str(", ");
+                    }
+                    line.push('"');
+                    line.push_str(&span.text);
+                    line.push('"');
+                }
+                line.push(' ');
+                line.push_str(explain);
+                if let Some(tip) = tip {
                     line.push_str(" Try: ");
                     line.push_str(tip);
                 }
                 line
             })
             .collect()
+    }
+}
+
+/// What the trigger scan of one reply reuses from sentence to sentence.
+struct TriggerScan {
+    /// The patterns that matched the sentence being scanned.
+    matched: PatternSet,
+    /// Per tag, where its `requires` pattern first matches the reply, once looked up.
+    required: [Option<Option<Range<usize>>>; Tag::ALL.len()],
+}
+
+impl TriggerScan {
+    fn new(rubric: &Rubric) -> TriggerScan {
+        TriggerScan {
+            matched: PatternSet::new(rubric.triggers.pattern_len()),
+            required: [const { None }; Tag::ALL.len()],
+        }
+    }
+}
+
+/// A set of tags, one bit per tag.
+#[derive(Debug, Clone, Copy, Default)]
+struct TagSet(u32);
+
+impl TagSet {
+    fn of(tags: impl IntoIterator<Item = Tag>) -> TagSet {
+        let mut set = TagSet::default();
+        set.extend(tags);
+        set
+    }
+
+    fn extend(&mut self, tags: impl IntoIterator<Item = Tag>) {
+        for tag in tags {
+            self.0 |= 1 << tag.index();
+        }
+    }
+
+    fn contains(self, tag: Tag) -> bool {
+        self.0 & (1 << tag.index()) != 0
+    }
+
+    /// The tags in the set, in the order of labels.md.
+    fn iter(self) -> impl Iterator<Item = Tag> {
+        Tag::ALL.into_iter().filter(move |&tag| self.contains(tag))
     }
 }
 
@@ -329,10 +405,9 @@ fn stem(word: &str) -> &str {
     word
 }
 
-/// Sorts ranges of the original text, merges overlapping ones, and attaches their text.
-fn merge_spans(original: &str, mut ranges: Vec<Range<usize>>) -> Vec<Span> {
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+/// Merges overlapping ranges of the original text, given in order, and attaches their text.
+fn merge_spans(original: &str, ranges: impl Iterator<Item = Range<usize>>) -> Vec<Span> {
+    let mut merged: Vec<Range<usize>> = Vec::new();
     for range in ranges {
         match merged.last_mut() {
             Some(last) if range.start <= last.end => last.end = last.end.max(range.end),

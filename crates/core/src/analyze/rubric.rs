@@ -6,7 +6,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::syntax;
+use regex_automata::{MatchKind, meta};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -159,8 +162,9 @@ pub(crate) struct ReflectionRule {
 pub struct Rubric {
     pub(crate) scale: ScoreScale,
     pub(crate) rules: Vec<TagRule>,
-    /// Every tag's trigger patterns, in one set so that a sentence is scanned once.
-    pub(crate) triggers: RegexSet,
+    /// Every tag's trigger patterns, in one set so that a sentence is scanned once: what
+    /// `regex::RegexSet` builds, used directly so that one match set serves every sentence.
+    pub(crate) triggers: meta::Regex,
     /// For each pattern of `triggers`, its tag and its own regex (for the evidence spans).
     pub(crate) trigger_owners: Vec<(Tag, Regex)>,
     pub(crate) shouted_praise: Vec<String>,
@@ -250,6 +254,15 @@ fn ascii_word_classes(pattern: &str) -> String {
     out
 }
 
+/// A set that failed to build, in the words of `regex::Error`, which reported it before.
+fn set_error(error: &meta::BuildError) -> String {
+    match (error.size_limit(), error.syntax_error()) {
+        (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+        (None, Some(syntax)) => syntax.to_string(),
+        (None, None) => error.to_string(),
+    }
+}
+
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).to_owned()
 }
@@ -306,10 +319,15 @@ impl Compiler<'_> {
                 );
             }
         }
-        let triggers = regex::RegexSetBuilder::new(&trigger_sources)
-            .size_limit(REGEX_SIZE_LIMIT * 4)
-            .dfa_size_limit(64 << 20)
-            .build();
+        // The configuration `regex::RegexSetBuilder` uses, with its size limits as set here before.
+        let set_config = meta::Config::new()
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT * 4))
+            .hybrid_cache_capacity(64 << 20)
+            .match_kind(MatchKind::All)
+            .utf8_empty(true)
+            .which_captures(WhichCaptures::None);
+        let triggers =
+            meta::Builder::new().configure(set_config).syntax(syntax::Config::new()).build_many(&trigger_sources);
         let reflection = &file.reflection;
         let statement_frames = self.alternation(&reflection.statement_frames);
         let not_with = self.alternation(&reflection.not_with);
@@ -330,7 +348,7 @@ impl Compiler<'_> {
             (Err(error), _) => {
                 self.problem(
                     (0, 0),
-                    format!("the patterns together are too large: {error}"),
+                    format!("the patterns together are too large: {}", set_error(&error)),
                     "use fewer or simpler patterns",
                 );
                 Err(RubricError(Diagnostics(self.problems)))
