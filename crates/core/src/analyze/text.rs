@@ -432,33 +432,52 @@ impl<'a> Words<'a> {
 impl Iterator for Words<'_> {
     type Item = Range<usize>;
 
+    #[inline]
     fn next(&mut self) -> Option<Range<usize>> {
         let bytes = self.bytes;
         let mut i = self.at;
-        while i < bytes.len() {
-            if is_word_byte(bytes[i]) && bytes[i] != b'\'' && bytes[i] != b'/' {
-                let start = i;
-                while i < bytes.len() && is_word_byte(bytes[i]) {
-                    i += 1;
-                }
-                // A trailing apostrophe or slash belongs to the word only in "w/" and "b/c".
-                let mut end = i;
-                while end > start + 1 && bytes[end - 1] == b'\'' {
-                    end -= 1;
-                }
-                self.at = i;
-                return Some(start..end);
-            }
+        while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] != WORD_START {
             i += 1;
         }
+        if i == bytes.len() {
+            self.at = i;
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] != NOT_WORD {
+            i += 1;
+        }
+        // A trailing apostrophe or slash belongs to the word only in "w/" and "b/c".
+        let mut end = i;
+        while end > start + 1 && bytes[end - 1] == b'\'' {
+            end -= 1;
+        }
         self.at = i;
-        None
+        Some(start..end)
     }
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'\'' || b == b'/' || b >= 0x80
-}
+/// What a byte can be in a word: letters, digits and every byte of a non-ASCII character start or
+/// continue one; an apostrophe or a slash only continues one.
+const NOT_WORD: u8 = 0;
+const WORD_START: u8 = 1;
+const WORD_INSIDE: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut classes = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        classes[b] = if byte.is_ascii_alphanumeric() || byte >= 0x80 {
+            WORD_START
+        } else if byte == b'\'' || byte == b'/' {
+            WORD_INSIDE
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    classes
+};
 
 /// The second pass: rewrites texting forms and spelled-out contractions word by word. Returns the
 /// canonical text and, when `folded` tracked them, its origins. Text with nothing to rewrite (most
@@ -474,7 +493,8 @@ fn rewrite_words(folded: Folded) -> (String, Option<Origins>) {
         next_range = words.next();
         let word = &text[word_range.clone()];
         let next = next_range.clone().map(|r| &text[r]);
-        let adjacent = next_range.as_ref().is_some_and(|r| text[word_range.end..r.start] == *" ");
+        let adjacent = next_range.as_ref().is_some_and(|r| r.start == word_range.end + 1)
+            && text.as_bytes()[word_range.end] == b' ';
         let (canonical, end) = if let Some(next) = next.filter(|_| adjacent)
             && let Some(joined) = contraction(word, next)
         {
