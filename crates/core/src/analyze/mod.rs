@@ -23,6 +23,7 @@ use std::ops::Range;
 use regex_automata::{Input, PatternSet};
 use serde::{Deserialize, Serialize};
 
+use rubric::SentencePattern;
 pub use rubric::{BUILTIN_RUBRIC, Rubric, RubricError, ScoreScale};
 pub use tag::{Style, Tag};
 use text::{Clauses, Normalized, Sentence};
@@ -126,30 +127,56 @@ impl Analyzer {
         let sentences = reply_text.sentences();
 
         let mut hits = Vec::new();
-        let mut scan = TriggerScan::new(&self.rubric);
-        for (index, sentence) in sentences.iter().enumerate() {
-            self.trigger_hits(&reply_text.text, index, sentence, &mut scan, &mut hits);
-        }
+        let mut scan = Scan::new(&self.rubric);
+        let marks: Vec<SentenceMarks> = sentences
+            .iter()
+            .enumerate()
+            .map(|(index, sentence)| self.sentence_hits(&reply_text.text, index, sentence, &mut scan, &mut hits))
+            .collect();
         self.sarcasm_hits(&reply_text, &sentences, &mut hits);
-        self.reflection_hits(&reply_text.text, &context_text, &sentences, &mut hits);
+        self.reflection_hits(&reply_text.text, &context_text, &sentences, &marks, &mut hits);
         let hits = self.settle(hits, sentences.len(), &context_text);
         self.conclude(reply, &reply_text, hits)
     }
 
-    /// Scans one sentence with every trigger pattern and keeps the hits their rules allow.
-    fn trigger_hits(&self, text: &str, index: usize, sentence: &Sentence, scan: &mut TriggerScan, hits: &mut Vec<Hit>) {
+    /// Scans one sentence with every pattern of the sentence set, keeps the trigger hits their
+    /// rules allow, and returns what the reflection rule needs to know of the sentence.
+    fn sentence_hits(
+        &self,
+        text: &str,
+        index: usize,
+        sentence: &Sentence,
+        scan: &mut Scan,
+        hits: &mut Vec<Hit>,
+    ) -> SentenceMarks {
         let offset = sentence.range.start;
         let sentence_text = &text[sentence.range.clone()];
+        let mut marks = SentenceMarks::default();
+        let mut vetoed = TagSet::default();
         // Worked out on the first hit that needs them, once per sentence.
         let mut clauses: Option<Clauses> = None;
-        let mut vetoed: [Option<bool>; Tag::ALL.len()] = [None; Tag::ALL.len()];
         let matched = &mut scan.matched;
         matched.clear();
-        self.rubric.triggers.which_overlapping_matches(&Input::new(sentence_text), matched);
-        // The set is stored as one flag per pattern: stop at the last one set.
+        self.rubric.sentence_set.which_overlapping_matches(&Input::new(sentence_text), matched);
+        // The set is stored as one flag per pattern: stop at the last one set. The sentence
+        // rules come first, so they are known before any trigger is read.
         for pattern in matched.iter().take(matched.len()) {
-            let (tag, regex) = &self.rubric.trigger_owners[pattern];
-            let rule = self.rubric.rule(*tag);
+            let (tag, regex) = match &self.rubric.sentence_patterns[pattern] {
+                SentencePattern::Unless(tag) => {
+                    vetoed.extend([*tag]);
+                    continue;
+                }
+                SentencePattern::StatementFrame => {
+                    marks.framed = true;
+                    continue;
+                }
+                SentencePattern::NotWith => {
+                    marks.not_with = true;
+                    continue;
+                }
+                SentencePattern::Trigger(tag, regex) => (*tag, regex),
+            };
+            let rule = self.rubric.rule(tag);
             for found in regex.find_iter(sentence_text) {
                 if found.is_empty() {
                     continue;
@@ -160,24 +187,23 @@ impl Analyzer {
                         let range = offset + clause..offset + found.end();
                         hits.push(Hit { tag: flipped, sentence: index, range });
                     }
-                    continue;
+                } else if !vetoed.contains(tag) {
+                    // What a tag requires may stand in another sentence ("Can we pause? I'll come back.").
+                    if let Some(requires) = &rule.requires {
+                        let required =
+                            scan.required[tag.index()].get_or_insert_with(|| requires.find(text).map(|m| m.range()));
+                        let Some(required) = required else { continue };
+                        hits.push(Hit { tag, sentence: index, range: required.clone() });
+                    }
+                    hits.push(Hit { tag, sentence: index, range: offset + found.start()..offset + found.end() });
                 }
-                let unless = &rule.unless;
-                if *vetoed[tag.index()]
-                    .get_or_insert_with(|| unless.as_ref().is_some_and(|re| re.is_match(sentence_text)))
-                {
-                    continue;
+                // Nothing but an empty match can follow a match that ends the sentence.
+                if found.end() == sentence_text.len() {
+                    break;
                 }
-                // What a tag requires may stand in another sentence ("Can we pause? I'll come back.").
-                if let Some(requires) = &rule.requires {
-                    let required =
-                        scan.required[tag.index()].get_or_insert_with(|| requires.find(text).map(|m| m.range()));
-                    let Some(required) = required else { continue };
-                    hits.push(Hit { tag: *tag, sentence: index, range: required.clone() });
-                }
-                hits.push(Hit { tag: *tag, sentence: index, range: offset + found.start()..offset + found.end() });
             }
         }
+        marks
     }
 
     /// Praise typed in capitals ("thank you SO much") is read as sarcasm: contempt.
@@ -196,27 +222,32 @@ impl Analyzer {
     /// Reflective listening without a stock phrase: a statement framed on the partner's side that
     /// says nothing about the speaker ("So you carried bedtime all week."), or a statement that
     /// reuses enough of the partner's own content words.
-    fn reflection_hits(&self, reply: &str, context: &str, sentences: &[Sentence], hits: &mut Vec<Hit>) {
+    fn reflection_hits(
+        &self,
+        reply: &str,
+        context: &str,
+        sentences: &[Sentence],
+        marks: &[SentenceMarks],
+        hits: &mut Vec<Hit>,
+    ) {
         let rule = &self.rubric.reflection;
         // The partner's words are only needed for a sentence that might echo them.
         let mut context_stems: Option<Vec<&str>> = None;
-        for (index, sentence) in sentences.iter().enumerate() {
+        for ((index, sentence), marks) in sentences.iter().enumerate().zip(marks) {
+            if marks.not_with {
+                continue;
+            }
             let text = &reply[sentence.range.clone()];
             let at = |range: Range<usize>| sentence.range.start + range.start..sentence.range.start + range.end;
             // A framed statement keeps statement word order even when it is asked with a rising
             // "?" ("So you've cut down already?"): it is still a reflection. One that asks with a
             // question word ("So when she's at work, what happens?") is a question instead.
             let asked_openly = || hits.iter().any(|hit| hit.sentence == index && hit.tag == Tag::OpenQuestion);
-            let framed = rule.statement_frames.is_match(text) && !(text.ends_with('?') && asked_openly());
-            // The cheap tests first: a sentence that is neither framed nor could echo needs no more.
-            if !framed && (text.ends_with('?') || context.is_empty()) {
-                continue;
-            }
-            if rule.not_with.as_ref().is_some_and(|re| re.is_match(text)) {
-                continue;
-            }
-            if framed {
+            if marks.framed && !(text.ends_with('?') && asked_openly()) {
                 hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
+                continue;
+            }
+            if text.ends_with('?') || context.is_empty() {
                 continue;
             }
             let context_stems = context_stems.get_or_insert_with(|| {
@@ -325,21 +356,27 @@ impl Analyzer {
     }
 }
 
-/// What the trigger scan of one reply reuses from sentence to sentence.
-struct TriggerScan {
-    /// The patterns that matched the sentence being scanned.
+/// What the scan of one reply reuses from sentence to sentence.
+struct Scan {
+    /// The patterns of the sentence set that matched the sentence being scanned.
     matched: PatternSet,
     /// Per tag, where its `requires` pattern first matches the reply, once looked up.
     required: [Option<Option<Range<usize>>>; Tag::ALL.len()],
 }
 
-impl TriggerScan {
-    fn new(rubric: &Rubric) -> TriggerScan {
-        TriggerScan {
-            matched: PatternSet::new(rubric.triggers.pattern_len()),
-            required: [const { None }; Tag::ALL.len()],
-        }
+impl Scan {
+    fn new(rubric: &Rubric) -> Scan {
+        Scan { matched: PatternSet::new(rubric.sentence_set.pattern_len()), required: [const { None }; Tag::ALL.len()] }
     }
+}
+
+/// What the reflection rule's patterns said of one sentence.
+#[derive(Debug, Clone, Copy, Default)]
+struct SentenceMarks {
+    /// It opens as a statement about the partner's experience.
+    framed: bool,
+    /// It is about the speaker or gives instructions.
+    not_with: bool,
 }
 
 /// A set of tags, one bit per tag.

@@ -28,6 +28,9 @@ const MAX_RUBRIC_BYTES: usize = 1 << 20;
 /// Compiled regexes are capped so that a rubric cannot exhaust memory.
 const REGEX_SIZE_LIMIT: usize = 8 << 20;
 
+/// The cap on all trigger patterns together.
+const TRIGGER_SET_LIMIT: usize = REGEX_SIZE_LIMIT * 4;
+
 /// A rubric file could not be used; every problem found is listed.
 #[derive(Debug, thiserror::Error)]
 #[error("the rubric has {count} problem(s):\n{0}", count = .0.0.len())]
@@ -130,8 +133,6 @@ pub(crate) struct TagRule {
     pub tip: Option<String>,
     /// Another pattern that must also match somewhere in the reply (both become evidence).
     pub requires: Option<Regex>,
-    /// A hit is dropped when its sentence matches this.
-    pub unless: Option<Regex>,
     /// Whether a negation earlier in the clause cancels a hit.
     pub negatable: bool,
     /// The tag a negated hit turns into ("I don't think you're overreacting" is validation).
@@ -145,16 +146,26 @@ pub(crate) struct TagRule {
 }
 
 /// Reflective listening without a stock phrase: a statement framed on the partner's side, or one
-/// that reuses the partner's own words.
+/// that reuses the partner's own words. Its patterns are in [`Rubric::sentence_set`].
 #[derive(Debug)]
 pub(crate) struct ReflectionRule {
-    /// Openings of a statement about the partner's experience.
-    pub statement_frames: Regex,
-    /// A framed sentence that matches this is about the speaker or gives instructions: no reflection.
-    pub not_with: Option<Regex>,
     /// Content words a sentence must share with the partner's line to count as an echo.
     pub min_shared_words: usize,
     pub stopwords: HashSet<String>,
+}
+
+/// One pattern of [`Rubric::sentence_set`].
+#[derive(Debug)]
+pub(crate) enum SentencePattern {
+    /// A tag's `unless` patterns (as one): the tag's hits in the sentence are dropped.
+    Unless(Tag),
+    /// The reflection's statement frames (as one): the sentence opens on the partner's side.
+    StatementFrame,
+    /// The reflection's `not_with` patterns (as one): the sentence is about the speaker or gives
+    /// instructions, so it is no reflection.
+    NotWith,
+    /// One trigger pattern of a tag, with its own regex for the evidence spans.
+    Trigger(Tag, Regex),
 }
 
 /// A loaded, checked and compiled rubric.
@@ -162,11 +173,13 @@ pub(crate) struct ReflectionRule {
 pub struct Rubric {
     pub(crate) scale: ScoreScale,
     pub(crate) rules: Vec<TagRule>,
-    /// Every tag's trigger patterns, in one set so that a sentence is scanned once: what
-    /// `regex::RegexSet` builds, used directly so that one match set serves every sentence.
-    pub(crate) triggers: meta::Regex,
-    /// For each pattern of `triggers`, its tag and its own regex (for the evidence spans).
-    pub(crate) trigger_owners: Vec<(Tag, Regex)>,
+    /// Every pattern that is matched against a sentence, in one set so that a sentence is
+    /// scanned once: what `regex::RegexSet` builds, used directly so that one match set serves
+    /// every sentence of a reply.
+    pub(crate) sentence_set: meta::Regex,
+    /// What each pattern of `sentence_set` stands for: first the sentence rules, then the
+    /// triggers, so that a sentence's rules are known before its triggers are read.
+    pub(crate) sentence_patterns: Vec<SentencePattern>,
     pub(crate) shouted_praise: Vec<String>,
     pub(crate) reflection: ReflectionRule,
 }
@@ -254,6 +267,18 @@ fn ascii_word_classes(pattern: &str) -> String {
     out
 }
 
+/// Compiles patterns into one set that tells which of them match: what `regex::RegexSetBuilder`
+/// builds, with its configuration, so that sets load, match and fail as they did.
+fn pattern_set(sources: &[String], size_limit: usize) -> Result<meta::Regex, meta::BuildError> {
+    let config = meta::Config::new()
+        .nfa_size_limit(Some(size_limit))
+        .hybrid_cache_capacity(64 << 20)
+        .match_kind(MatchKind::All)
+        .utf8_empty(true)
+        .which_captures(WhichCaptures::None);
+    meta::Builder::new().configure(config).syntax(syntax::Config::new()).build_many(sources)
+}
+
 /// A set that failed to build, in the words of `regex::Error`, which reported it before.
 fn set_error(error: &meta::BuildError) -> String {
     match (error.size_limit(), error.syntax_error()) {
@@ -295,20 +320,21 @@ impl Compiler<'_> {
         }
 
         let mut rules: Vec<Option<TagRule>> = Tag::ALL.iter().map(|_| None).collect();
-        let mut trigger_sources = Vec::new();
-        let mut trigger_owners = Vec::new();
+        let mut unless: Vec<(Tag, Regex)> = Vec::new();
+        let mut triggers: Vec<(Tag, Regex)> = Vec::new();
         for (TagName(name), tag_file) in &file.tags.value {
             let Some(tag) = self.tag(name) else { continue };
             for pattern in &tag_file.patterns {
                 if let Some(regex) = self.regex(pattern) {
-                    trigger_sources.push(regex.as_str().to_owned());
-                    trigger_owners.push((tag, regex));
+                    triggers.push((tag, regex));
                 }
             }
             if tag_file.patterns.is_empty() {
                 self.problem(at(name), format!("tag `{}` has no patterns", name.value), "add at least one pattern");
             }
-            rules[tag.index()] = Some(self.rule(tag, name, tag_file));
+            let (rule, tag_unless) = self.rule(tag, name, tag_file);
+            rules[tag.index()] = Some(rule);
+            unless.extend(tag_unless.map(|regex| (tag, regex)));
         }
         for tag in Tag::ALL {
             if rules[tag.index()].is_none() && !file.tags.value.keys().any(|k| k.0.value == tag.name()) {
@@ -319,33 +345,51 @@ impl Compiler<'_> {
                 );
             }
         }
-        // The configuration `regex::RegexSetBuilder` uses, with its size limits as set here before.
-        let set_config = meta::Config::new()
-            .nfa_size_limit(Some(REGEX_SIZE_LIMIT * 4))
-            .hybrid_cache_capacity(64 << 20)
-            .match_kind(MatchKind::All)
-            .utf8_empty(true)
-            .which_captures(WhichCaptures::None);
-        let triggers =
-            meta::Builder::new().configure(set_config).syntax(syntax::Config::new()).build_many(&trigger_sources);
         let reflection = &file.reflection;
         let statement_frames = self.alternation(&reflection.statement_frames);
         let not_with = self.alternation(&reflection.not_with);
-        match (triggers, statement_frames) {
-            (Ok(triggers), Some(statement_frames)) if self.problems.is_empty() => Ok(Rubric {
+
+        // The sentence rules are compiled on their own above, to be checked as every pattern is;
+        // sentences meet them in the set, which takes them before the triggers.
+        let mut sentence_sources = Vec::new();
+        let mut sentence_patterns = Vec::new();
+        let rules_in_set = unless
+            .into_iter()
+            .map(|(tag, regex)| (SentencePattern::Unless(tag), regex))
+            .chain(statement_frames.map(|regex| (SentencePattern::StatementFrame, regex)))
+            .chain(not_with.map(|regex| (SentencePattern::NotWith, regex)));
+        for (pattern, regex) in rules_in_set {
+            sentence_sources.push(regex.as_str().to_owned());
+            sentence_patterns.push(pattern);
+        }
+        let has_statement_frames = sentence_patterns.iter().any(|p| matches!(p, SentencePattern::StatementFrame));
+        let rules_in_set = sentence_sources.len();
+        for (tag, regex) in triggers {
+            sentence_sources.push(regex.as_str().to_owned());
+            sentence_patterns.push(SentencePattern::Trigger(tag, regex));
+        }
+        // Each sentence rule may be as large as a pattern, on top of the triggers' limit.
+        let sentence_set = pattern_set(&sentence_sources, TRIGGER_SET_LIMIT + REGEX_SIZE_LIMIT * rules_in_set);
+        // The triggers alone keep the limit they had before the sentence rules joined them. Only a
+        // set anywhere near that size needs the check, which compiles them once more.
+        let triggers_alone = match &sentence_set {
+            Ok(set) if set.memory_usage() <= TRIGGER_SET_LIMIT / 2 => Ok(()),
+            _ => pattern_set(&sentence_sources[rules_in_set..], TRIGGER_SET_LIMIT).map(drop),
+        };
+        let sentence_set = triggers_alone.and(sentence_set);
+        match sentence_set {
+            Ok(sentence_set) if has_statement_frames && self.problems.is_empty() => Ok(Rubric {
                 scale,
                 rules: rules.into_iter().map(|rule| rule.expect("every tag was checked above")).collect(),
-                triggers,
-                trigger_owners,
+                sentence_set,
+                sentence_patterns,
                 shouted_praise: file.sarcasm.shouted_praise.iter().map(|w| w.to_lowercase()).collect(),
                 reflection: ReflectionRule {
-                    statement_frames,
-                    not_with,
                     min_shared_words: reflection.min_shared_words.max(1),
                     stopwords: reflection.stopwords.iter().cloned().collect(),
                 },
             }),
-            (Err(error), _) => {
+            Err(error) => {
                 self.problem(
                     (0, 0),
                     format!("the patterns together are too large: {}", set_error(&error)),
@@ -353,11 +397,12 @@ impl Compiler<'_> {
                 );
                 Err(RubricError(Diagnostics(self.problems)))
             }
-            _ => Err(RubricError(Diagnostics(self.problems))),
+            Ok(_) => Err(RubricError(Diagnostics(self.problems))),
         }
     }
 
-    fn rule(&mut self, tag: Tag, name: &Spanned<String>, file: &TagFile) -> TagRule {
+    /// The tag's rule, and its `unless` patterns as one regex (they go into the sentence set).
+    fn rule(&mut self, tag: Tag, name: &Spanned<String>, file: &TagFile) -> (TagRule, Option<Regex>) {
         let weight = file.weight.value;
         let right_sign = if tag.is_breakdown() { weight < 0 } else { weight > 0 };
         if !(-20..=20).contains(&weight) {
@@ -377,18 +422,21 @@ impl Compiler<'_> {
                 "add `tip:` with a better way to say it",
             );
         }
-        TagRule {
+        // In the file's order, so that problems are reported in it.
+        let requires = self.alternation(&file.requires);
+        let unless = self.alternation(&file.unless);
+        let rule = TagRule {
             weight,
             explain: file.explain.trim().to_owned(),
             tip: file.tip.as_ref().map(|tip| tip.trim().to_owned()),
-            requires: self.alternation(&file.requires),
-            unless: self.alternation(&file.unless),
+            requires,
             negatable: file.negatable,
             when_negated: file.when_negated.as_ref().and_then(|name| self.tag(name)),
             suppresses: file.suppresses.iter().filter_map(|name| self.tag(name)).collect(),
             suppresses_in_reply: file.suppresses_in_reply.iter().filter_map(|name| self.tag(name)).collect(),
             context_cancels: self.alternation(&file.context_cancels),
-        }
+        };
+        (rule, unless)
     }
 
     fn tag(&mut self, name: &Spanned<String>) -> Option<Tag> {
