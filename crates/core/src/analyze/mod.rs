@@ -177,6 +177,10 @@ impl Analyzer {
                 SentencePattern::Trigger(tag, regex) => (*tag, regex),
             };
             let rule = self.rubric.rule(tag);
+            // A vetoed tag's hits are dropped; only negated ones that turn into another tag count.
+            if vetoed.contains(tag) && !(rule.negatable && rule.when_negated.is_some()) {
+                continue;
+            }
             for found in regex.find_iter(sentence_text) {
                 if found.is_empty() {
                     continue;
@@ -408,9 +412,15 @@ impl TagSet {
 
 /// Whether a stretch of normalised text holds a negation ("not", "never", "don't", ...).
 fn has_negation(text: &str) -> bool {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).any(|word| {
-        matches!(word, "not" | "no" | "never" | "nobody" | "nothing" | "hardly" | "without") || word.ends_with("n't")
-    })
+    let negates = |word: &[u8]| {
+        matches!(word, b"not" | b"no" | b"never" | b"nobody" | b"nothing" | b"hardly" | b"without")
+            || word.ends_with(b"n't")
+    };
+    // On ASCII text, bytes split where characters would, without decoding them.
+    if text.is_ascii() {
+        return text.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'\'')).any(negates);
+    }
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).any(|word| negates(word.as_bytes()))
 }
 
 /// The content words of a normalised text, with a crude stem so that "worn"/"wearing" do not
@@ -443,18 +453,23 @@ fn stem(word: &str) -> &str {
 }
 
 /// Merges overlapping ranges of the original text, given in order, and attaches their text.
-fn merge_spans(original: &str, ranges: impl Iterator<Item = Range<usize>>) -> Vec<Span> {
-    let mut merged: Vec<Range<usize>> = Vec::new();
+fn merge_spans(original: &str, mut ranges: impl Iterator<Item = Range<usize>>) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let Some(mut merged) = ranges.next() else { return spans };
+    let mut push = |r: Range<usize>| {
+        if let Some(text) = original.get(r.clone()) {
+            spans.push(Span { start: r.start, end: r.end, text: text.to_owned() });
+        }
+    };
     for range in ranges {
-        match merged.last_mut() {
-            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
-            _ => merged.push(range),
+        if range.start <= merged.end {
+            merged.end = merged.end.max(range.end);
+        } else {
+            push(std::mem::replace(&mut merged, range));
         }
     }
-    merged
-        .into_iter()
-        .filter_map(|r| original.get(r.clone()).map(|text| Span { start: r.start, end: r.end, text: text.to_owned() }))
-        .collect()
+    push(merged);
+    spans
 }
 
 #[cfg(test)]

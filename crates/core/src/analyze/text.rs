@@ -89,7 +89,11 @@ impl Normalized {
         let mut start = 0;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
+            // Most bytes end nothing: skip them with one test each.
+            while i < bytes.len() && !matches!(bytes[i], b'!' | b'?' | b';' | b'\n' | b'.') {
+                i += 1;
+            }
+            let Some(&b) = bytes.get(i) else { break };
             let ends_here = match b {
                 b'!' | b'?' | b';' | b'\n' => true,
                 // A full stop ends a sentence unless it sits inside a number ("9.30") or a run of dots.
@@ -142,7 +146,8 @@ impl Clauses {
         for (i, &byte) in bytes.iter().enumerate() {
             match byte {
                 b',' | b':' | b'-' | b'(' | b')' | b'"' => starts.push(i + 1),
-                b' ' => {
+                // Every conjunction starts with one of these letters: most spaces need no more.
+                b' ' if matches!(bytes.get(i + 1), Some(b'b' | b'a' | b't' | b'y')) => {
                     let rest = &bytes[i + 1..];
                     let conjunction = CONJUNCTIONS
                         .iter()
