@@ -18,13 +18,15 @@ mod tag;
 mod text;
 
 use std::collections::{BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
+use regex_automata::util::pool::PoolGuard;
 use regex_automata::{Input, PatternSet};
 use serde::{Deserialize, Serialize};
 
-use rubric::SentencePattern;
 pub use rubric::{BUILTIN_RUBRIC, Rubric, RubricError, ScoreScale};
+use rubric::{NewPatternSet, SentencePattern};
 pub use tag::{Style, Tag};
 use text::{Clauses, Normalized, Sentence};
 
@@ -288,8 +290,8 @@ impl Analyzer {
         let mut suppressed_in_sentence = vec![TagSet::default(); sentences];
         for hit in hits.iter().filter(|hit| !cancelled_by_context.contains(hit.tag)) {
             let rule = self.rubric.rule(hit.tag);
-            suppressed_in_reply.extend(rule.suppresses_in_reply.iter().copied());
-            suppressed_in_sentence[hit.sentence].extend(rule.suppresses.iter().copied());
+            suppressed_in_reply.insert_all(rule.suppresses_in_reply);
+            suppressed_in_sentence[hit.sentence].insert_all(rule.suppresses);
         }
         hits.retain(|hit| {
             !cancelled_by_context.contains(hit.tag)
@@ -361,16 +363,16 @@ impl Analyzer {
 }
 
 /// What the scan of one reply reuses from sentence to sentence.
-struct Scan {
+struct Scan<'a> {
     /// The patterns of the sentence set that matched the sentence being scanned.
-    matched: PatternSet,
+    matched: PoolGuard<'a, PatternSet, NewPatternSet>,
     /// Per tag, where its `requires` pattern first matches the reply, once looked up.
     required: [Option<Option<Range<usize>>>; Tag::ALL.len()],
 }
 
-impl Scan {
-    fn new(rubric: &Rubric) -> Scan {
-        Scan { matched: PatternSet::new(rubric.sentence_set.pattern_len()), required: [const { None }; Tag::ALL.len()] }
+impl Scan<'_> {
+    fn new(rubric: &Rubric) -> Scan<'_> {
+        Scan { matched: rubric.matched_set(), required: [const { None }; Tag::ALL.len()] }
     }
 }
 
@@ -383,9 +385,34 @@ struct SentenceMarks {
     not_with: bool,
 }
 
+/// The reflection rule's stopwords, looked up for every word of a sentence that might echo the
+/// partner: hashed with FNV-1a, which is much cheaper than the default hasher on short words.
+pub(crate) type Stopwords = HashSet<String, BuildHasherDefault<Fnv1a>>;
+
+/// The FNV-1a hash: a multiply and an xor per byte.
+pub(crate) struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Fnv1a {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// A set of tags, one bit per tag.
 #[derive(Debug, Clone, Copy, Default)]
-struct TagSet(u32);
+pub(crate) struct TagSet(u32);
 
 impl TagSet {
     fn of(tags: impl IntoIterator<Item = Tag>) -> TagSet {
@@ -398,6 +425,10 @@ impl TagSet {
         for tag in tags {
             self.0 |= 1 << tag.index();
         }
+    }
+
+    fn insert_all(&mut self, tags: TagSet) {
+        self.0 |= tags.0;
     }
 
     fn contains(self, tag: Tag) -> bool {
@@ -425,10 +456,7 @@ fn has_negation(text: &str) -> bool {
 
 /// The content words of a normalised text, with a crude stem so that "worn"/"wearing" do not
 /// match but "feeling"/"feel" and "plans"/"plan" do.
-fn content_words<'a>(
-    text: &'a str,
-    stopwords: &'a HashSet<String>,
-) -> impl Iterator<Item = (Range<usize>, &'a str)> + 'a {
+fn content_words<'a>(text: &'a str, stopwords: &'a Stopwords) -> impl Iterator<Item = (Range<usize>, &'a str)> + 'a {
     let mut offset = 0;
     text.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '\'')).filter_map(move |piece| {
         let start = offset;

@@ -4,16 +4,17 @@
 //! checked like source code: every problem is reported at once with its `file:line:col`, and a
 //! rubric that loads is complete (every tag of labels.md, with a tip for each breakdown tag).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use regex::Regex;
 use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::util::syntax;
-use regex_automata::{MatchKind, meta};
+use regex_automata::{MatchKind, PatternSet, meta};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::Tag;
+use super::{Stopwords, Tag, TagSet};
 use crate::diagnostic::{Diagnostic, Diagnostics, location as at};
 
 /// The rubric that ships inside the binary.
@@ -138,9 +139,9 @@ pub(crate) struct TagRule {
     /// The tag a negated hit turns into ("I don't think you're overreacting" is validation).
     pub when_negated: Option<Tag>,
     /// Tags this one cancels within its sentence.
-    pub suppresses: Vec<Tag>,
+    pub suppresses: TagSet,
     /// Tags this one cancels anywhere in the reply.
-    pub suppresses_in_reply: Vec<Tag>,
+    pub suppresses_in_reply: TagSet,
     /// The tag does not apply when the partner's line matches this (advice that was asked for).
     pub context_cancels: Option<Regex>,
 }
@@ -151,8 +152,12 @@ pub(crate) struct TagRule {
 pub(crate) struct ReflectionRule {
     /// Content words a sentence must share with the partner's line to count as an echo.
     pub min_shared_words: usize,
-    pub stopwords: HashSet<String>,
+    pub stopwords: Stopwords,
 }
+
+/// Makes a match set for [`Rubric::sentence_set`].
+pub(crate) type NewPatternSet =
+    Box<dyn Fn() -> PatternSet + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
 /// One pattern of [`Rubric::sentence_set`].
 #[derive(Debug)]
@@ -180,11 +185,19 @@ pub struct Rubric {
     /// What each pattern of `sentence_set` stands for: first the sentence rules, then the
     /// triggers, so that a sentence's rules are known before its triggers are read.
     pub(crate) sentence_patterns: Vec<SentencePattern>,
+    /// Match sets for `sentence_set`, kept from one analysis to the next rather than allocated
+    /// for each.
+    matched_sets: Pool<PatternSet, NewPatternSet>,
     pub(crate) shouted_praise: Vec<String>,
     pub(crate) reflection: ReflectionRule,
 }
 
 impl Rubric {
+    /// A match set for [`Rubric::sentence_set`], to be cleared before use.
+    pub(crate) fn matched_set(&self) -> PoolGuard<'_, PatternSet, NewPatternSet> {
+        self.matched_sets.get()
+    }
+
     /// The rule for `tag`.
     pub(crate) fn rule(&self, tag: Tag) -> &TagRule {
         &self.rules[tag.index()]
@@ -379,6 +392,10 @@ impl Compiler<'_> {
         let sentence_set = triggers_alone.and(sentence_set);
         match sentence_set {
             Ok(sentence_set) if has_statement_frames && self.problems.is_empty() => Ok(Rubric {
+                matched_sets: {
+                    let patterns = sentence_set.pattern_len();
+                    Pool::new(Box::new(move || PatternSet::new(patterns)))
+                },
                 scale,
                 rules: rules.into_iter().map(|rule| rule.expect("every tag was checked above")).collect(),
                 sentence_set,
@@ -432,8 +449,8 @@ impl Compiler<'_> {
             requires,
             negatable: file.negatable,
             when_negated: file.when_negated.as_ref().and_then(|name| self.tag(name)),
-            suppresses: file.suppresses.iter().filter_map(|name| self.tag(name)).collect(),
-            suppresses_in_reply: file.suppresses_in_reply.iter().filter_map(|name| self.tag(name)).collect(),
+            suppresses: TagSet::of(file.suppresses.iter().filter_map(|name| self.tag(name))),
+            suppresses_in_reply: TagSet::of(file.suppresses_in_reply.iter().filter_map(|name| self.tag(name))),
             context_cancels: self.alternation(&file.context_cancels),
         };
         (rule, unless)

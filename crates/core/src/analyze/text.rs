@@ -236,79 +236,81 @@ fn straighten(c: char) -> char {
     }
 }
 
-/// The canonical words for texting forms and misspelt contractions ("u" -> "you", "idk" -> "i don't know").
+/// The canonical words for texting forms and misspelt contractions ("u" -> "you", "idk" -> "i don't know"),
+/// in byte order.
 static TEXTING_FORMS: WordTable = WordTable::new(&[
-    ("u", "you"),
-    ("ya", "you"),
-    ("yu", "you"),
-    ("r", "are"),
-    ("ure", "you're"),
-    ("youre", "you're"),
-    ("im", "i'm"),
-    ("ive", "i've"),
-    ("id", "i'd"),
-    ("dont", "don't"),
-    ("doesnt", "doesn't"),
-    ("didnt", "didn't"),
-    ("cant", "can't"),
-    ("wont", "won't"),
-    ("isnt", "isn't"),
+    ("abt", "about"),
+    ("alwys", "always"),
     ("arent", "aren't"),
-    ("wasnt", "wasn't"),
-    ("werent", "weren't"),
-    ("wouldnt", "wouldn't"),
-    ("shouldnt", "shouldn't"),
-    ("couldnt", "couldn't"),
-    ("havent", "haven't"),
-    ("hasnt", "hasn't"),
-    ("thats", "that's"),
-    ("whats", "what's"),
-    ("its", "it's"),
-    ("lets", "let's"),
-    ("youve", "you've"),
-    ("youll", "you'll"),
-    ("theyre", "they're"),
-    ("idk", "i don't know"),
-    ("dunno", "don't know"),
-    ("tbh", "to be honest"),
-    ("ngl", "not going to lie"),
-    ("imo", "in my opinion"),
-    ("rn", "right now"),
-    ("bc", "because"),
     ("b/c", "because"),
-    ("cuz", "because"),
-    ("coz", "because"),
-    ("cos", "because"),
+    ("bc", "because"),
     ("bcuz", "because"),
-    ("ppl", "people"),
+    ("bday", "birthday"),
+    ("cannot", "can't"),
+    ("cant", "can't"),
+    ("cos", "because"),
+    ("couldnt", "couldn't"),
+    ("coz", "because"),
+    ("cuz", "because"),
+    ("didnt", "didn't"),
+    ("doesnt", "doesn't"),
+    ("dont", "don't"),
+    ("dunno", "don't know"),
+    ("evry", "every"),
+    ("gonna", "going to"),
+    ("gotta", "got to"),
+    ("hasnt", "hasn't"),
+    ("havent", "haven't"),
+    ("id", "i'd"),
+    ("idk", "i don't know"),
+    ("ily", "i love you"),
+    ("im", "i'm"),
+    ("imo", "in my opinion"),
+    ("isnt", "isn't"),
+    ("its", "it's"),
+    ("ive", "i've"),
+    ("k", "ok"),
+    ("kk", "ok"),
+    ("lets", "let's"),
+    ("nevr", "never"),
+    ("ngl", "not going to lie"),
+    ("nvr", "never"),
+    ("okay", "ok"),
     ("pls", "please"),
     ("plz", "please"),
+    ("ppl", "people"),
+    ("r", "are"),
+    ("rn", "right now"),
+    ("shouldnt", "shouldn't"),
+    ("srry", "sorry"),
+    ("sry", "sorry"),
+    ("tbh", "to be honest"),
+    ("thats", "that's"),
+    ("theyre", "they're"),
+    ("tho", "though"),
+    ("thru", "through"),
     ("thx", "thanks"),
     ("tx", "thanks"),
     ("ty", "thank you"),
-    ("nvr", "never"),
-    ("nevr", "never"),
-    ("alwys", "always"),
-    ("evry", "every"),
+    ("u", "you"),
+    ("ure", "you're"),
     ("w/", "with"),
-    ("kk", "ok"),
-    ("k", "ok"),
-    ("okay", "ok"),
     ("wanna", "want to"),
-    ("gonna", "going to"),
-    ("gotta", "got to"),
-    ("ily", "i love you"),
-    ("cannot", "can't"),
-    ("sry", "sorry"),
-    ("srry", "sorry"),
-    ("abt", "about"),
-    ("tho", "though"),
-    ("thru", "through"),
-    ("bday", "birthday"),
+    ("wasnt", "wasn't"),
+    ("werent", "weren't"),
+    ("whats", "what's"),
+    ("wont", "won't"),
+    ("wouldnt", "wouldn't"),
+    ("ya", "you"),
+    ("youll", "you'll"),
+    ("youre", "you're"),
+    ("youve", "you've"),
+    ("yu", "you"),
 ]);
 
-/// Short words and what they are rewritten to, with a test on length, first and last byte that
-/// rules out almost every other word before any comparison (this runs for every word of every reply).
+/// Short words and what they are rewritten to, in byte order, with a test on length, first and
+/// last byte that rules out almost every other word before any comparison (this runs for every
+/// word of every reply).
 struct WordTable {
     entries: &'static [(&'static str, &'static str)],
     /// One bit per (length, first letter, last byte mod 32) of a listed word.
@@ -319,13 +321,16 @@ impl WordTable {
     const MAX_LEN: usize = 8;
     const FILTER_WORDS: usize = (WordTable::MAX_LEN + 1) * 26 * 32 / 64;
 
-    /// Builds the table at compile time; every word is 1 to 8 bytes and starts with a lowercase letter.
+    /// Builds the table at compile time; every word is 1 to 8 bytes, starts with a lowercase
+    /// letter and comes after the one before it in byte order, so that it can be looked up by
+    /// binary search.
     const fn new(entries: &'static [(&'static str, &'static str)]) -> WordTable {
         let mut filter = [0; WordTable::FILTER_WORDS];
         let mut i = 0;
         while i < entries.len() {
             let word = entries[i].0.as_bytes();
             assert!(!word.is_empty() && word.len() <= WordTable::MAX_LEN && word[0].is_ascii_lowercase());
+            assert!(i == 0 || comes_before(entries[i - 1].0.as_bytes(), word));
             let bit = WordTable::filter_bit(word);
             filter[bit / 64] |= 1 << (bit % 64);
             i += 1;
@@ -350,8 +355,21 @@ impl WordTable {
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        self.entries.iter().find(|(listed, _)| *listed == word).map(|&(_, canonical)| canonical)
+        let at = self.entries.binary_search_by(|(listed, _)| listed.as_bytes().cmp(bytes)).ok()?;
+        Some(self.entries[at].1)
     }
+}
+
+/// Whether `a` comes strictly before `b` in byte order (`Ord` for use at compile time).
+const fn comes_before(a: &[u8], b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
 }
 
 /// The one contracted spelling of two words ("do not" -> "don't"), looked up by the second word,
