@@ -17,6 +17,7 @@ mod rubric;
 mod tag;
 mod text;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
@@ -125,7 +126,7 @@ impl Analyzer {
     /// Analyses `reply`, said in answer to the partner's line `context` (empty if none).
     pub fn analyze(&self, reply: &str, context: &str) -> Analysis {
         let reply_text = Normalized::new(reply);
-        let context_text = Normalized::canonical(context);
+        let context_text = Context { original: context, canonical: OnceCell::new() };
         let sentences = reply_text.sentences();
 
         let mut hits = Vec::new();
@@ -231,7 +232,7 @@ impl Analyzer {
     fn reflection_hits(
         &self,
         reply: &str,
-        context: &str,
+        context: &Context,
         sentences: &[Sentence],
         marks: &[SentenceMarks],
         hits: &mut Vec<Hit>,
@@ -253,11 +254,12 @@ impl Analyzer {
                 hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
                 continue;
             }
-            if text.ends_with('?') || context.is_empty() {
+            if text.ends_with('?') || context.text().is_empty() {
                 continue;
             }
             let context_stems = context_stems.get_or_insert_with(|| {
-                let mut stems: Vec<&str> = content_words(context, &rule.stopwords).map(|(_, stem)| stem).collect();
+                let mut stems: Vec<&str> =
+                    content_words(context.text(), &rule.stopwords).map(|(_, stem)| stem).collect();
                 stems.sort_unstable();
                 stems.dedup();
                 stems
@@ -279,13 +281,11 @@ impl Analyzer {
     }
 
     /// Applies suppressions and context cancellations.
-    fn settle(&self, mut hits: Vec<Hit>, sentences: usize, context: &str) -> Vec<Hit> {
+    fn settle(&self, mut hits: Vec<Hit>, sentences: usize, context: &Context) -> Vec<Hit> {
         let found = TagSet::of(hits.iter().map(|hit| hit.tag));
-        let cancelled_by_context = TagSet::of(
-            found
-                .iter()
-                .filter(|&tag| self.rubric.rule(tag).context_cancels.as_ref().is_some_and(|re| re.is_match(context))),
-        );
+        let cancelled_by_context = TagSet::of(found.iter().filter(|&tag| {
+            self.rubric.rule(tag).context_cancels.as_ref().is_some_and(|re| re.is_match(context.text()))
+        }));
         let mut suppressed_in_reply = TagSet::default();
         let mut suppressed_in_sentence = vec![TagSet::default(); sentences];
         for hit in hits.iter().filter(|hit| !cancelled_by_context.contains(hit.tag)) {
@@ -359,6 +359,19 @@ impl Analyzer {
                 line
             })
             .collect()
+    }
+}
+
+/// The partner's line, put in canonical form the first time a rule needs it: many replies need
+/// none of it.
+struct Context<'a> {
+    original: &'a str,
+    canonical: OnceCell<String>,
+}
+
+impl Context<'_> {
+    fn text(&self) -> &str {
+        self.canonical.get_or_init(|| Normalized::canonical(self.original))
     }
 }
 
