@@ -281,24 +281,22 @@ fn ascii_word_classes(pattern: &str) -> String {
 }
 
 /// Compiles patterns into one set that tells which of them match: what `regex::RegexSetBuilder`
-/// builds, with its configuration, so that sets load, match and fail as they did.
-fn pattern_set(sources: &[String], size_limit: usize) -> Result<meta::Regex, meta::BuildError> {
+/// builds, with its configuration, so that sets load, match and fail as they did. An error is
+/// worded as `regex::Error` words it.
+fn pattern_set(sources: &[String], size_limit: usize) -> Result<meta::Regex, String> {
     let config = meta::Config::new()
         .nfa_size_limit(Some(size_limit))
         .hybrid_cache_capacity(64 << 20)
         .match_kind(MatchKind::All)
         .utf8_empty(true)
         .which_captures(WhichCaptures::None);
-    meta::Builder::new().configure(config).syntax(syntax::Config::new()).build_many(sources)
-}
-
-/// A set that failed to build, in the words of `regex::Error`, which reported it before.
-fn set_error(error: &meta::BuildError) -> String {
-    match (error.size_limit(), error.syntax_error()) {
-        (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
-        (None, Some(syntax)) => syntax.to_string(),
-        (None, None) => error.to_string(),
-    }
+    meta::Builder::new().configure(config).syntax(syntax::Config::new()).build_many(sources).map_err(|error| {
+        match (error.size_limit(), error.syntax_error()) {
+            (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+            (None, Some(syntax)) => syntax.to_string(),
+            (None, None) => error.to_string(),
+        }
+    })
 }
 
 fn first_line(message: &str) -> String {
@@ -409,7 +407,7 @@ impl Compiler<'_> {
             Err(error) => {
                 self.problem(
                     (0, 0),
-                    format!("the patterns together are too large: {}", set_error(&error)),
+                    format!("the patterns together are too large: {error}"),
                     "use fewer or simpler patterns",
                 );
                 Err(RubricError(Diagnostics(self.problems)))
