@@ -4,14 +4,23 @@
 //! rule recognises gets an analysis with no tags (style `neutral`, score 0).
 //!
 //! The pipeline, per reply:
-//! 1. normalise the reply and the partner's line ([`text`]);
-//! 2. split the reply into sentences and scan each once with every trigger pattern (a `RegexSet`);
-//! 3. for each trigger hit, apply the tag's rule: negation scope, `unless`, `requires`;
+//! 1. normalise the reply ([`text`]), and the partner's line when step 4 or 5 first reads it;
+//!    plain ASCII with nothing to rewrite keeps its lowercased bytes and needs no table of origins;
+//! 2. split the reply into sentences and scan each once with one set of patterns (the automaton
+//!    `regex::RegexSet` builds, with a match set reused from sentence to sentence): every
+//!    trigger, and the sentence rules (each tag's `unless`, the reflection's statement frames and
+//!    `not_with`), so that one pass says which triggers match and which rules hold;
+//! 3. search each matching trigger again, in its sentence only, for its spans, and apply the
+//!    tag's rule: negation scope, `unless` (a vetoed trigger is not searched unless a negated hit
+//!    could turn into another tag), `requires` (searched once per reply);
 //! 4. add the hits that need more than a pattern: shouted praise (sarcasm) and reflective
 //!    listening without a stock phrase (statements on the partner's side, echoes of their words);
 //! 5. apply suppressions ("sorry, but" cancels the apology in its sentence) and context
 //!    (advice the partner asked for is not unsolicited);
 //! 6. derive style, score and feedback.
+//!
+//! Most of the time goes to the regex searches of steps 2 and 3, in about equal parts; see
+//! docs/performance.md.
 
 mod rubric;
 mod tag;
