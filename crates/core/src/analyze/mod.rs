@@ -6,13 +6,14 @@
 //! The pipeline, per reply:
 //! 1. normalise the reply ([`text`]), and the partner's line when step 4 or 5 first reads it;
 //!    plain ASCII with nothing to rewrite keeps its lowercased bytes and needs no table of origins;
-//! 2. split the reply into sentences and scan each once with one set of patterns (the automaton
-//!    `regex::RegexSet` builds, with a match set reused from sentence to sentence): every
-//!    trigger, and the sentence rules (each tag's `unless`, the reflection's statement frames and
-//!    `not_with`), so that one pass says which triggers match and which rules hold;
-//! 3. search each matching trigger again, in its sentence only, for its spans, and apply the
-//!    tag's rule: negation scope, `unless` (a vetoed trigger is not searched unless a negated hit
-//!    could turn into another tag), `requires` (searched once per reply);
+//! 2. split the reply into sentences and scan each once with one set of patterns ([`scan`]):
+//!    every trigger, and the sentence rules (each tag's `unless`, the reflection's statement
+//!    frames and `not_with`), so that one pass says which triggers match and which rules hold,
+//!    and where each match ends;
+//! 3. find the spans of each matching trigger (a trigger whose matches all end at one place
+//!    needs only a reverse search from there; others are searched again in their sentence), and
+//!    apply the tag's rule: negation scope, `unless` (a vetoed trigger is not searched unless a
+//!    negated hit could turn into another tag), `requires` (searched once per reply);
 //! 4. add the hits that need more than a pattern: shouted praise (sarcasm) and reflective
 //!    listening without a stock phrase (statements on the partner's side, echoes of their words);
 //! 5. apply suppressions ("sorry, but" cancels the apology in its sentence) and context
@@ -23,6 +24,7 @@
 //! docs/performance.md.
 
 mod rubric;
+mod scan;
 mod tag;
 mod text;
 
@@ -31,12 +33,11 @@ use std::collections::{BTreeSet, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
-use regex_automata::util::pool::PoolGuard;
-use regex_automata::{Input, PatternSet};
 use serde::{Deserialize, Serialize};
 
+use rubric::SentencePattern;
 pub use rubric::{BUILTIN_RUBRIC, Rubric, RubricError, ScoreScale};
-use rubric::{NewPatternSet, SentencePattern};
+use scan::SentenceScanner;
 pub use tag::{Style, Tag};
 use text::{Clauses, Normalized, Sentence};
 
@@ -167,12 +168,10 @@ impl Analyzer {
         let mut vetoed = TagSet::default();
         // Worked out on the first hit that needs them, once per sentence.
         let mut clauses: Option<Clauses> = None;
-        let matched = &mut scan.matched;
-        matched.clear();
-        self.rubric.sentence_set.which_overlapping_matches(&Input::new(sentence_text), matched);
-        // The set is stored as one flag per pattern: stop at the last one set. The sentence
-        // rules come first, so they are known before any trigger is read.
-        for pattern in matched.iter().take(matched.len()) {
+        // The sentence rules come first, so they are known before any trigger is read.
+        scan.sentences.scan(sentence_text);
+        for at in 0..scan.sentences.matched().len() {
+            let pattern = scan.sentences.matched()[at];
             let (tag, regex) = match &self.rubric.sentence_patterns[pattern] {
                 SentencePattern::Unless(tag) => {
                     vetoed.extend([*tag]);
@@ -193,14 +192,11 @@ impl Analyzer {
             if vetoed.contains(tag) && !(rule.negatable && rule.when_negated.is_some()) {
                 continue;
             }
-            for found in regex.find_iter(sentence_text) {
-                if found.is_empty() {
-                    continue;
-                }
-                let clause = clauses.get_or_insert_with(|| Clauses::of(sentence_text)).start_of(found.start());
-                if rule.negatable && has_negation(&sentence_text[clause..found.start()]) {
+            for found in scan.sentences.spans(pattern, regex, sentence_text) {
+                let clause = clauses.get_or_insert_with(|| Clauses::of(sentence_text)).start_of(found.start);
+                if rule.negatable && has_negation(&sentence_text[clause..found.start]) {
                     if let Some(flipped) = rule.when_negated {
-                        let range = offset + clause..offset + found.end();
+                        let range = offset + clause..offset + found.end;
                         hits.push(Hit { tag: flipped, sentence: index, range });
                     }
                 } else if !vetoed.contains(tag) {
@@ -211,11 +207,7 @@ impl Analyzer {
                         let Some(required) = required else { continue };
                         hits.push(Hit { tag, sentence: index, range: required.clone() });
                     }
-                    hits.push(Hit { tag, sentence: index, range: offset + found.start()..offset + found.end() });
-                }
-                // Nothing but an empty match can follow a match that ends the sentence.
-                if found.end() == sentence_text.len() {
-                    break;
+                    hits.push(Hit { tag, sentence: index, range: offset + found.start..offset + found.end });
                 }
             }
         }
@@ -386,15 +378,15 @@ impl Context<'_> {
 
 /// What the scan of one reply reuses from sentence to sentence.
 struct Scan<'a> {
-    /// The patterns of the sentence set that matched the sentence being scanned.
-    matched: PoolGuard<'a, PatternSet, NewPatternSet>,
+    /// Finds the patterns of the sentence set that match a sentence, and the triggers' spans.
+    sentences: SentenceScanner<'a>,
     /// Per tag, where its `requires` pattern first matches the reply, once looked up.
     required: [Option<Option<Range<usize>>>; Tag::ALL.len()],
 }
 
 impl Scan<'_> {
     fn new(rubric: &Rubric) -> Scan<'_> {
-        Scan { matched: rubric.matched_set(), required: [const { None }; Tag::ALL.len()] }
+        Scan { sentences: rubric.sentence_set.scanner(), required: [const { None }; Tag::ALL.len()] }
     }
 }
 

@@ -7,13 +7,10 @@
 use std::collections::BTreeMap;
 
 use regex::Regex;
-use regex_automata::nfa::thompson::WhichCaptures;
-use regex_automata::util::pool::{Pool, PoolGuard};
-use regex_automata::util::syntax;
-use regex_automata::{MatchKind, PatternSet, meta};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use super::scan::{SentenceSet, pattern_set};
 use super::{Stopwords, Tag, TagSet};
 use crate::diagnostic::{Diagnostic, Diagnostics, location as at};
 
@@ -155,10 +152,6 @@ pub(crate) struct ReflectionRule {
     pub stopwords: Stopwords,
 }
 
-/// Makes a match set for [`Rubric::sentence_set`].
-pub(crate) type NewPatternSet =
-    Box<dyn Fn() -> PatternSet + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
-
 /// One pattern of [`Rubric::sentence_set`].
 #[derive(Debug)]
 pub(crate) enum SentencePattern {
@@ -179,25 +172,16 @@ pub struct Rubric {
     pub(crate) scale: ScoreScale,
     pub(crate) rules: Vec<TagRule>,
     /// Every pattern that is matched against a sentence, in one set so that a sentence is
-    /// scanned once: what `regex::RegexSet` builds, used directly so that one match set serves
-    /// every sentence of a reply.
-    pub(crate) sentence_set: meta::Regex,
+    /// scanned once (see [`super::scan`]).
+    pub(crate) sentence_set: SentenceSet,
     /// What each pattern of `sentence_set` stands for: first the sentence rules, then the
     /// triggers, so that a sentence's rules are known before its triggers are read.
     pub(crate) sentence_patterns: Vec<SentencePattern>,
-    /// Match sets for `sentence_set`, kept from one analysis to the next rather than allocated
-    /// for each.
-    matched_sets: Pool<PatternSet, NewPatternSet>,
     pub(crate) shouted_praise: Vec<String>,
     pub(crate) reflection: ReflectionRule,
 }
 
 impl Rubric {
-    /// A match set for [`Rubric::sentence_set`], to be cleared before use.
-    pub(crate) fn matched_set(&self) -> PoolGuard<'_, PatternSet, NewPatternSet> {
-        self.matched_sets.get()
-    }
-
     /// The rule for `tag`.
     pub(crate) fn rule(&self, tag: Tag) -> &TagRule {
         &self.rules[tag.index()]
@@ -278,25 +262,6 @@ fn ascii_word_classes(pattern: &str) -> String {
         }
     }
     out
-}
-
-/// Compiles patterns into one set that tells which of them match: what `regex::RegexSetBuilder`
-/// builds, with its configuration, so that sets load, match and fail as they did. An error is
-/// worded as `regex::Error` words it.
-fn pattern_set(sources: &[String], size_limit: usize) -> Result<meta::Regex, String> {
-    let config = meta::Config::new()
-        .nfa_size_limit(Some(size_limit))
-        .hybrid_cache_capacity(64 << 20)
-        .match_kind(MatchKind::All)
-        .utf8_empty(true)
-        .which_captures(WhichCaptures::None);
-    meta::Builder::new().configure(config).syntax(syntax::Config::new()).build_many(sources).map_err(|error| {
-        match (error.size_limit(), error.syntax_error()) {
-            (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
-            (None, Some(syntax)) => syntax.to_string(),
-            (None, None) => error.to_string(),
-        }
-    })
 }
 
 fn first_line(message: &str) -> String {
@@ -380,20 +345,21 @@ impl Compiler<'_> {
             sentence_patterns.push(SentencePattern::Trigger(tag, regex));
         }
         // Each sentence rule may be as large as a pattern, on top of the triggers' limit.
-        let sentence_set = pattern_set(&sentence_sources, TRIGGER_SET_LIMIT + REGEX_SIZE_LIMIT * rules_in_set);
+        let sentence_set = SentenceSet::new(
+            &sentence_sources,
+            rules_in_set,
+            TRIGGER_SET_LIMIT + REGEX_SIZE_LIMIT * rules_in_set,
+            REGEX_SIZE_LIMIT,
+        );
         // The triggers alone keep the limit they had before the sentence rules joined them. Only a
         // set anywhere near that size needs the check, which compiles them once more.
         let triggers_alone = match &sentence_set {
-            Ok(set) if set.memory_usage() <= TRIGGER_SET_LIMIT / 2 => Ok(()),
+            Ok(sentences) if sentences.memory_usage() <= TRIGGER_SET_LIMIT / 2 => Ok(()),
             _ => pattern_set(&sentence_sources[rules_in_set..], TRIGGER_SET_LIMIT).map(drop),
         };
         let sentence_set = triggers_alone.and(sentence_set);
         match sentence_set {
             Ok(sentence_set) if has_statement_frames && self.problems.is_empty() => Ok(Rubric {
-                matched_sets: {
-                    let patterns = sentence_set.pattern_len();
-                    Pool::new(Box::new(move || PatternSet::new(patterns)))
-                },
                 scale,
                 rules: rules.into_iter().map(|rule| rule.expect("every tag was checked above")).collect(),
                 sentence_set,
