@@ -8,9 +8,13 @@
 //! a reverse search from that end finds where the first match starts, which is what the trigger's
 //! own regex would find. The lazy DFA can give up (a Unicode word boundary next to non-ASCII text,
 //! or a cache that keeps filling up); the set and the triggers' own regexes answer then.
+//!
+//! The lazy DFAs are compiled when they are first needed, so that loading a rubric costs what it
+//! did before they existed.
 
 use std::ops::Range;
 use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::OnceLock;
 
 use regex::Regex;
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
@@ -27,11 +31,18 @@ const CACHE_CAPACITY: usize = 64 << 20;
 pub(crate) struct SentenceSet {
     /// What `regex::RegexSetBuilder` builds from the patterns, with its configuration.
     set: meta::Regex,
+    /// The patterns, for the lazy DFAs.
+    sources: Vec<String>,
+    /// The patterns from here on are triggers.
+    triggers_from: usize,
+    /// The size limits of the whole set and of one trigger.
+    size_limit: usize,
+    trigger_size_limit: usize,
     /// The same patterns as a lazy DFA searched directly, when it could be built.
-    forward: Option<DFA>,
+    forward: OnceLock<Option<DFA>>,
     /// Per pattern, a reverse lazy DFA that finds where a match ending at a given place starts:
     /// for the triggers, when it could be built.
-    reverse: Vec<Option<DFA>>,
+    reverse: Vec<OnceLock<Option<DFA>>>,
     /// The lazy DFAs' caches, kept from one analysis to the next.
     caches: Pool<Caches, NewCaches>,
 }
@@ -67,56 +78,66 @@ impl SentenceSet {
         trigger_size_limit: usize,
     ) -> Result<SentenceSet, String> {
         let set = pattern_set(sources, size_limit)?;
-        // The configuration the set and the regex crate give their own lazy DFAs.
-        let lazy = || {
-            DFA::config()
-                .match_kind(MatchKind::All)
-                .unicode_word_boundary(true)
-                .minimum_cache_clear_count(Some(3))
-                .minimum_bytes_per_state(Some(10))
-        };
-        let forward = DFA::builder()
-            .configure(lazy().cache_capacity(CACHE_CAPACITY))
-            .syntax(syntax::Config::new())
-            .thompson(thompson::Config::new().nfa_size_limit(Some(size_limit)).which_captures(WhichCaptures::None))
-            .build_many(sources)
-            .ok();
-        let reverse: Vec<Option<DFA>> = sources
-            .iter()
-            .enumerate()
-            .map(|(pattern, source)| {
-                let trigger = forward.is_some() && pattern >= triggers_from;
+        let patterns = sources.len();
+        let create: NewCaches = Box::new(move || Caches {
+            forward: None,
+            reverse: (0..patterns).map(|_| None).collect(),
+            fallback: PatternSet::new(patterns),
+            first_end: vec![0; patterns],
+            last_end: vec![0; patterns],
+            matched: Vec::new(),
+            spans: Vec::new(),
+        });
+        Ok(SentenceSet {
+            set,
+            sources: sources.to_vec(),
+            triggers_from,
+            size_limit,
+            trigger_size_limit,
+            forward: OnceLock::new(),
+            reverse: (0..patterns).map(|_| OnceLock::new()).collect(),
+            caches: Pool::new(create),
+        })
+    }
+
+    /// The lazy DFA of all the patterns, compiled on first use.
+    fn forward(&self) -> Option<&DFA> {
+        self.forward
+            .get_or_init(|| {
+                DFA::builder()
+                    .configure(lazy_dfa().cache_capacity(CACHE_CAPACITY))
+                    .syntax(syntax::Config::new())
+                    .thompson(
+                        thompson::Config::new()
+                            .nfa_size_limit(Some(self.size_limit))
+                            .which_captures(WhichCaptures::None),
+                    )
+                    .build_many(&self.sources)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// The reverse lazy DFA of trigger `pattern`, compiled on first use; a trigger without one is
+    /// searched with its own regex.
+    fn reverse(&self, pattern: usize) -> Option<&DFA> {
+        if pattern < self.triggers_from {
+            return None;
+        }
+        self.reverse[pattern]
+            .get_or_init(|| {
                 let config = thompson::Config::new()
                     .reverse(true)
-                    .nfa_size_limit(Some(trigger_size_limit))
+                    .nfa_size_limit(Some(self.trigger_size_limit))
                     .which_captures(WhichCaptures::None);
-                // A trigger without one is searched with its own regex.
-                trigger
-                    .then(|| {
-                        DFA::builder()
-                            .configure(lazy())
-                            .syntax(syntax::Config::new())
-                            .thompson(config)
-                            .build(source)
-                            .ok()
-                    })
-                    .flatten()
+                DFA::builder()
+                    .configure(lazy_dfa())
+                    .syntax(syntax::Config::new())
+                    .thompson(config)
+                    .build(&self.sources[pattern])
+                    .ok()
             })
-            .collect();
-        let create = {
-            let forward = forward.clone();
-            let patterns = sources.len();
-            Box::new(move || Caches {
-                forward: forward.as_ref().map(DFA::create_cache),
-                reverse: (0..patterns).map(|_| None).collect(),
-                fallback: PatternSet::new(patterns),
-                first_end: vec![0; patterns],
-                last_end: vec![0; patterns],
-                matched: Vec::new(),
-                spans: Vec::new(),
-            })
-        };
-        Ok(SentenceSet { set, forward, reverse, caches: Pool::new(create) })
+            .as_ref()
     }
 
     /// The set as `regex::RegexSet` would build it, to check its size.
@@ -128,6 +149,15 @@ impl SentenceSet {
     pub(crate) fn scanner(&self) -> SentenceScanner<'_> {
         SentenceScanner { set: self, caches: self.caches.get() }
     }
+}
+
+/// The configuration the set and the regex crate give their own lazy DFAs.
+fn lazy_dfa() -> regex_automata::hybrid::dfa::Config {
+    DFA::config()
+        .match_kind(MatchKind::All)
+        .unicode_word_boundary(true)
+        .minimum_cache_clear_count(Some(3))
+        .minimum_bytes_per_state(Some(10))
 }
 
 /// Compiles patterns into one set that tells which of them match: what `regex::RegexSetBuilder`
@@ -161,7 +191,8 @@ impl SentenceScanner<'_> {
         let caches = &mut *self.caches;
         caches.forget();
         let input = Input::new(sentence);
-        if let (Some(forward), Some(cache)) = (&self.set.forward, &mut caches.forward) {
+        if let Some(forward) = self.set.forward() {
+            let cache = caches.forward.get_or_insert_with(|| forward.create_cache());
             // Every end of every match is reported, in order.
             let mut state = OverlappingState::start();
             let complete = loop {
@@ -206,7 +237,7 @@ impl SentenceScanner<'_> {
         // earliest does, and no other non-empty match can follow it.
         if first_end == last_end
             && last_end != usize::MAX
-            && let Some(reverse) = &self.set.reverse[pattern]
+            && let Some(reverse) = self.set.reverse(pattern)
         {
             let end = last_end - 1;
             let cache = caches.reverse[pattern].get_or_insert_with(|| reverse.create_cache());
