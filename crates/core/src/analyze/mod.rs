@@ -20,7 +20,7 @@
 //!    (advice the partner asked for is not unsolicited);
 //! 6. derive style, score and feedback.
 //!
-//! Most of the time goes to the regex searches of steps 2 and 3, in about equal parts; see
+//! The scan of step 2 takes the largest part of the time, then normalisation; see
 //! docs/performance.md.
 
 mod rubric;
