@@ -4,25 +4,40 @@
 //! rule recognises gets an analysis with no tags (style `neutral`, score 0).
 //!
 //! The pipeline, per reply:
-//! 1. normalise the reply and the partner's line ([`text`]);
-//! 2. split the reply into sentences and scan each once with every trigger pattern (a `RegexSet`);
-//! 3. for each trigger hit, apply the tag's rule: negation scope, `unless`, `requires`;
+//! 1. normalise the reply ([`text`]), and the partner's line when step 4 or 5 first reads it;
+//!    plain ASCII with nothing to rewrite keeps its lowercased bytes and needs no table of origins;
+//! 2. split the reply into sentences and scan each once with one set of patterns ([`scan`]):
+//!    every trigger, and the sentence rules (each tag's `unless`, the reflection's statement
+//!    frames and `not_with`), so that one pass says which triggers match and which rules hold,
+//!    and where each match ends;
+//! 3. find the spans of each matching trigger (a trigger whose matches all end at one place
+//!    needs only a reverse search from there; others are searched again in their sentence), and
+//!    apply the tag's rule: negation scope, `unless` (a vetoed trigger is not searched unless a
+//!    negated hit could turn into another tag), `requires` (searched once per reply);
 //! 4. add the hits that need more than a pattern: shouted praise (sarcasm) and reflective
 //!    listening without a stock phrase (statements on the partner's side, echoes of their words);
 //! 5. apply suppressions ("sorry, but" cancels the apology in its sentence) and context
 //!    (advice the partner asked for is not unsolicited);
 //! 6. derive style, score and feedback.
+//!
+//! The scan of step 2 takes the largest part of the time, then normalisation; see
+//! docs/performance.md.
 
 mod rubric;
+mod scan;
 mod tag;
 mod text;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use rubric::SentencePattern;
 pub use rubric::{BUILTIN_RUBRIC, Rubric, RubricError, ScoreScale};
+use scan::SentenceScanner;
 pub use tag::{Style, Tag};
 use text::{Clauses, Normalized, Sentence};
 
@@ -121,55 +136,82 @@ impl Analyzer {
     /// Analyses `reply`, said in answer to the partner's line `context` (empty if none).
     pub fn analyze(&self, reply: &str, context: &str) -> Analysis {
         let reply_text = Normalized::new(reply);
-        let context_text = Normalized::canonical(context);
+        let context_text = Context { original: context, canonical: OnceCell::new() };
         let sentences = reply_text.sentences();
 
         let mut hits = Vec::new();
-        for (index, sentence) in sentences.iter().enumerate() {
-            self.trigger_hits(&reply_text.text, index, sentence, &mut hits);
-        }
+        let mut scan = Scan::new(&self.rubric);
+        let marks: Vec<SentenceMarks> = sentences
+            .iter()
+            .enumerate()
+            .map(|(index, sentence)| self.sentence_hits(&reply_text.text, index, sentence, &mut scan, &mut hits))
+            .collect();
         self.sarcasm_hits(&reply_text, &sentences, &mut hits);
-        self.reflection_hits(&reply_text.text, &context_text, &sentences, &mut hits);
-        let hits = self.settle(hits, &context_text);
+        self.reflection_hits(&reply_text.text, &context_text, &sentences, &marks, &mut hits);
+        let hits = self.settle(hits, sentences.len(), &context_text);
         self.conclude(reply, &reply_text, hits)
     }
 
-    /// Scans one sentence with every trigger pattern and keeps the hits their rules allow.
-    fn trigger_hits(&self, text: &str, index: usize, sentence: &Sentence, hits: &mut Vec<Hit>) {
+    /// Scans one sentence with every pattern of the sentence set, keeps the trigger hits their
+    /// rules allow, and returns what the reflection rule needs to know of the sentence.
+    fn sentence_hits(
+        &self,
+        text: &str,
+        index: usize,
+        sentence: &Sentence,
+        scan: &mut Scan,
+        hits: &mut Vec<Hit>,
+    ) -> SentenceMarks {
         let offset = sentence.range.start;
         let sentence_text = &text[sentence.range.clone()];
+        let mut marks = SentenceMarks::default();
+        let mut vetoed = TagSet::default();
         // Worked out on the first hit that needs them, once per sentence.
         let mut clauses: Option<Clauses> = None;
-        let mut vetoed: [Option<bool>; Tag::ALL.len()] = [None; Tag::ALL.len()];
-        for pattern in self.rubric.triggers.matches(sentence_text).iter() {
-            let (tag, regex) = &self.rubric.trigger_owners[pattern];
-            let rule = self.rubric.rule(*tag);
-            for found in regex.find_iter(sentence_text) {
-                if found.is_empty() {
+        // The sentence rules come first, so they are known before any trigger is read.
+        scan.sentences.scan(sentence_text);
+        for at in 0..scan.sentences.matched().len() {
+            let pattern = scan.sentences.matched()[at];
+            let (tag, regex) = match &self.rubric.sentence_patterns[pattern] {
+                SentencePattern::Unless(tag) => {
+                    vetoed.extend([*tag]);
                     continue;
                 }
-                let clause = clauses.get_or_insert_with(|| Clauses::of(sentence_text)).start_of(found.start());
-                if rule.negatable && has_negation(&sentence_text[clause..found.start()]) {
+                SentencePattern::StatementFrame => {
+                    marks.framed = true;
+                    continue;
+                }
+                SentencePattern::NotWith => {
+                    marks.not_with = true;
+                    continue;
+                }
+                SentencePattern::Trigger(tag, regex) => (*tag, regex),
+            };
+            let rule = self.rubric.rule(tag);
+            // A vetoed tag's hits are dropped; only negated ones that turn into another tag count.
+            if vetoed.contains(tag) && !(rule.negatable && rule.when_negated.is_some()) {
+                continue;
+            }
+            for found in scan.sentences.spans(pattern, regex, sentence_text) {
+                let clause = clauses.get_or_insert_with(|| Clauses::of(sentence_text)).start_of(found.start);
+                if rule.negatable && has_negation(&sentence_text[clause..found.start]) {
                     if let Some(flipped) = rule.when_negated {
-                        let range = offset + clause..offset + found.end();
+                        let range = offset + clause..offset + found.end;
                         hits.push(Hit { tag: flipped, sentence: index, range });
                     }
-                    continue;
+                } else if !vetoed.contains(tag) {
+                    // What a tag requires may stand in another sentence ("Can we pause? I'll come back.").
+                    if let Some(requires) = &rule.requires {
+                        let required =
+                            scan.required[tag.index()].get_or_insert_with(|| requires.find(text).map(|m| m.range()));
+                        let Some(required) = required else { continue };
+                        hits.push(Hit { tag, sentence: index, range: required.clone() });
+                    }
+                    hits.push(Hit { tag, sentence: index, range: offset + found.start..offset + found.end });
                 }
-                let unless = &rule.unless;
-                if *vetoed[tag.index()]
-                    .get_or_insert_with(|| unless.as_ref().is_some_and(|re| re.is_match(sentence_text)))
-                {
-                    continue;
-                }
-                // What a tag requires may stand in another sentence ("Can we pause? I'll come back.").
-                if let Some(requires) = &rule.requires {
-                    let Some(required) = requires.find(text) else { continue };
-                    hits.push(Hit { tag: *tag, sentence: index, range: required.range() });
-                }
-                hits.push(Hit { tag: *tag, sentence: index, range: offset + found.start()..offset + found.end() });
             }
         }
+        marks
     }
 
     /// Praise typed in capitals ("thank you SO much") is read as sarcasm: contempt.
@@ -188,32 +230,47 @@ impl Analyzer {
     /// Reflective listening without a stock phrase: a statement framed on the partner's side that
     /// says nothing about the speaker ("So you carried bedtime all week."), or a statement that
     /// reuses enough of the partner's own content words.
-    fn reflection_hits(&self, reply: &str, context: &str, sentences: &[Sentence], hits: &mut Vec<Hit>) {
+    fn reflection_hits(
+        &self,
+        reply: &str,
+        context: &Context,
+        sentences: &[Sentence],
+        marks: &[SentenceMarks],
+        hits: &mut Vec<Hit>,
+    ) {
         let rule = &self.rubric.reflection;
         // The partner's words are only needed for a sentence that might echo them.
-        let mut context_stems: Option<BTreeSet<&str>> = None;
-        for (index, sentence) in sentences.iter().enumerate() {
-            let text = &reply[sentence.range.clone()];
-            if rule.not_with.as_ref().is_some_and(|re| re.is_match(text)) {
+        let mut context_stems: Option<Vec<&str>> = None;
+        for ((index, sentence), marks) in sentences.iter().enumerate().zip(marks) {
+            if marks.not_with {
                 continue;
             }
+            let text = &reply[sentence.range.clone()];
             let at = |range: Range<usize>| sentence.range.start + range.start..sentence.range.start + range.end;
             // A framed statement keeps statement word order even when it is asked with a rising
             // "?" ("So you've cut down already?"): it is still a reflection. One that asks with a
             // question word ("So when she's at work, what happens?") is a question instead.
             let asked_openly = || hits.iter().any(|hit| hit.sentence == index && hit.tag == Tag::OpenQuestion);
-            if rule.statement_frames.is_match(text) && !(text.ends_with('?') && asked_openly()) {
+            if marks.framed && !(text.ends_with('?') && asked_openly()) {
                 hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
                 continue;
             }
-            if text.ends_with('?') || context.is_empty() {
+            if text.ends_with('?') || context.text().is_empty() {
                 continue;
             }
-            let context_stems = context_stems
-                .get_or_insert_with(|| content_words(context, &rule.stopwords).map(|(_, stem)| stem).collect());
-            let echoed: Vec<(Range<usize>, &str)> =
-                content_words(text, &rule.stopwords).filter(|(_, stem)| context_stems.contains(stem)).collect();
-            let distinct: BTreeSet<&str> = echoed.iter().map(|(_, stem)| *stem).collect();
+            let context_stems = context_stems.get_or_insert_with(|| {
+                let mut stems: Vec<&str> =
+                    content_words(context.text(), &rule.stopwords).map(|(_, stem)| stem).collect();
+                stems.sort_unstable();
+                stems.dedup();
+                stems
+            });
+            let echoed: Vec<(Range<usize>, &str)> = content_words(text, &rule.stopwords)
+                .filter(|(_, stem)| context_stems.binary_search(stem).is_ok())
+                .collect();
+            let mut distinct: Vec<&str> = echoed.iter().map(|(_, stem)| *stem).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
             if distinct.len() >= rule.min_shared_words {
                 hits.extend(echoed.into_iter().map(|(range, _)| Hit {
                     tag: Tag::ReflectiveListening,
@@ -225,41 +282,39 @@ impl Analyzer {
     }
 
     /// Applies suppressions and context cancellations.
-    fn settle(&self, hits: Vec<Hit>, context: &str) -> Vec<Hit> {
-        let found: BTreeSet<Tag> = hits.iter().map(|hit| hit.tag).collect();
-        let cancelled_by_context: BTreeSet<Tag> = found
-            .iter()
-            .copied()
-            .filter(|&tag| self.rubric.rule(tag).context_cancels.as_ref().is_some_and(|re| re.is_match(context)))
-            .collect();
-        let mut suppressed_in_reply = BTreeSet::new();
-        let mut suppressed_in_sentence = BTreeSet::new();
-        for hit in hits.iter().filter(|hit| !cancelled_by_context.contains(&hit.tag)) {
+    fn settle(&self, mut hits: Vec<Hit>, sentences: usize, context: &Context) -> Vec<Hit> {
+        let found = TagSet::of(hits.iter().map(|hit| hit.tag));
+        let cancelled_by_context = TagSet::of(found.iter().filter(|&tag| {
+            self.rubric.rule(tag).context_cancels.as_ref().is_some_and(|re| re.is_match(context.text()))
+        }));
+        let mut suppressed_in_reply = TagSet::default();
+        let mut suppressed_in_sentence = vec![TagSet::default(); sentences];
+        for hit in hits.iter().filter(|hit| !cancelled_by_context.contains(hit.tag)) {
             let rule = self.rubric.rule(hit.tag);
-            suppressed_in_reply.extend(rule.suppresses_in_reply.iter().copied());
-            suppressed_in_sentence.extend(rule.suppresses.iter().map(|&tag| (hit.sentence, tag)));
+            suppressed_in_reply.insert_all(rule.suppresses_in_reply);
+            suppressed_in_sentence[hit.sentence].insert_all(rule.suppresses);
         }
-        hits.into_iter()
-            .filter(|hit| {
-                !cancelled_by_context.contains(&hit.tag)
-                    && !suppressed_in_reply.contains(&hit.tag)
-                    && !suppressed_in_sentence.contains(&(hit.sentence, hit.tag))
-            })
-            .collect()
+        hits.retain(|hit| {
+            !cancelled_by_context.contains(hit.tag)
+                && !suppressed_in_reply.contains(hit.tag)
+                && !suppressed_in_sentence[hit.sentence].contains(hit.tag)
+        });
+        hits
     }
 
     /// Groups hits by tag into evidence, and derives style, score and feedback.
     fn conclude(&self, original: &str, reply: &Normalized, hits: Vec<Hit>) -> Analysis {
-        let mut by_tag: Vec<Vec<Range<usize>>> = vec![Vec::new(); Tag::ALL.len()];
-        for hit in hits {
-            by_tag[hit.tag.index()].push(reply.original_range(hit.range));
+        // By tag in the order of labels.md, then in reply order: each tag's ranges, ready to merge.
+        let mut ranges: Vec<(Tag, Range<usize>)> =
+            hits.into_iter().map(|hit| (hit.tag, reply.original_range(hit.range))).collect();
+        ranges.sort_unstable_by_key(|(tag, range)| (*tag, range.start, range.end));
+        let mut tags: Vec<TagHit> = Vec::new();
+        for group in ranges.chunk_by(|a, b| a.0 == b.0) {
+            tags.push(TagHit {
+                tag: group[0].0,
+                evidence: merge_spans(original, group.iter().map(|(_, r)| r.clone())),
+            });
         }
-        let tags: Vec<TagHit> = Tag::ALL
-            .into_iter()
-            .zip(by_tag)
-            .filter(|(_, ranges)| !ranges.is_empty())
-            .map(|(tag, ranges)| TagHit { tag, evidence: merge_spans(original, ranges) })
-            .collect();
         let style = Style::from_tags(tags.iter().map(|hit| hit.tag));
         let scale = self.rubric.scale;
         let score = tags
@@ -281,9 +336,24 @@ impl Analyzer {
         let ordered = tags.iter().filter(|h| h.tag.is_breakdown()).chain(tags.iter().filter(|h| !h.tag.is_breakdown()));
         ordered
             .map(|hit| {
-                let quotes: Vec<String> = hit.evidence.iter().map(|span| format!("\"{}\"", span.text)).collect();
-                let mut line = format!("{}: {} {}", hit.tag.title(), quotes.join(", "), self.rubric.explain(hit.tag));
-                if let Some(tip) = self.rubric.tip(hit.tag) {
+                // `Title: "quote", "quote" explanation Try: tip`, written into one string.
+                let (title, explain, tip) = (hit.tag.title(), self.rubric.explain(hit.tag), self.rubric.tip(hit.tag));
+                let quoted: usize = hit.evidence.iter().map(|span| span.text.len() + 4).sum();
+                let tip_len = tip.map_or(0, |tip| tip.len() + 6);
+                let mut line = String::with_capacity(title.len() + 2 + quoted + 1 + explain.len() + tip_len);
+                line.push_str(title);
+                line.push_str(": ");
+                for (i, span) in hit.evidence.iter().enumerate() {
+                    if i > 0 {
+                        line.push_str(", ");
+                    }
+                    line.push('"');
+                    line.push_str(&span.text);
+                    line.push('"');
+                }
+                line.push(' ');
+                line.push_str(explain);
+                if let Some(tip) = tip {
                     line.push_str(" Try: ");
                     line.push_str(tip);
                 }
@@ -293,19 +363,114 @@ impl Analyzer {
     }
 }
 
+/// The partner's line, put in canonical form the first time a rule needs it: many replies need
+/// none of it.
+struct Context<'a> {
+    original: &'a str,
+    canonical: OnceCell<String>,
+}
+
+impl Context<'_> {
+    fn text(&self) -> &str {
+        self.canonical.get_or_init(|| Normalized::canonical(self.original))
+    }
+}
+
+/// What the scan of one reply reuses from sentence to sentence.
+struct Scan<'a> {
+    /// Finds the patterns of the sentence set that match a sentence, and the triggers' spans.
+    sentences: SentenceScanner<'a>,
+    /// Per tag, where its `requires` pattern first matches the reply, once looked up.
+    required: [Option<Option<Range<usize>>>; Tag::ALL.len()],
+}
+
+impl Scan<'_> {
+    fn new(rubric: &Rubric) -> Scan<'_> {
+        Scan { sentences: rubric.sentence_set.scanner(), required: [const { None }; Tag::ALL.len()] }
+    }
+}
+
+/// What the reflection rule's patterns said of one sentence.
+#[derive(Debug, Clone, Copy, Default)]
+struct SentenceMarks {
+    /// It opens as a statement about the partner's experience.
+    framed: bool,
+    /// It is about the speaker or gives instructions.
+    not_with: bool,
+}
+
+/// The reflection rule's stopwords, looked up for every word of a sentence that might echo the
+/// partner: hashed with FNV-1a, which is much cheaper than the default hasher on short words.
+pub(crate) type Stopwords = HashSet<String, BuildHasherDefault<Fnv1a>>;
+
+/// The FNV-1a hash: a multiply and an xor per byte.
+pub(crate) struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Fnv1a {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A set of tags, one bit per tag.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TagSet(u32);
+
+impl TagSet {
+    fn of(tags: impl IntoIterator<Item = Tag>) -> TagSet {
+        let mut set = TagSet::default();
+        set.extend(tags);
+        set
+    }
+
+    fn extend(&mut self, tags: impl IntoIterator<Item = Tag>) {
+        for tag in tags {
+            self.0 |= 1 << tag.index();
+        }
+    }
+
+    fn insert_all(&mut self, tags: TagSet) {
+        self.0 |= tags.0;
+    }
+
+    fn contains(self, tag: Tag) -> bool {
+        self.0 & (1 << tag.index()) != 0
+    }
+
+    /// The tags in the set, in the order of labels.md.
+    fn iter(self) -> impl Iterator<Item = Tag> {
+        Tag::ALL.into_iter().filter(move |&tag| self.contains(tag))
+    }
+}
+
 /// Whether a stretch of normalised text holds a negation ("not", "never", "don't", ...).
 fn has_negation(text: &str) -> bool {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).any(|word| {
-        matches!(word, "not" | "no" | "never" | "nobody" | "nothing" | "hardly" | "without") || word.ends_with("n't")
-    })
+    let negates = |word: &[u8]| {
+        matches!(word, b"not" | b"no" | b"never" | b"nobody" | b"nothing" | b"hardly" | b"without")
+            || word.ends_with(b"n't")
+    };
+    // On ASCII text, bytes split where characters would, without decoding them.
+    if text.is_ascii() {
+        return text.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'\'')).any(negates);
+    }
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).any(|word| negates(word.as_bytes()))
 }
 
 /// The content words of a normalised text, with a crude stem so that "worn"/"wearing" do not
 /// match but "feeling"/"feel" and "plans"/"plan" do.
-fn content_words<'a>(
-    text: &'a str,
-    stopwords: &'a HashSet<String>,
-) -> impl Iterator<Item = (Range<usize>, &'a str)> + 'a {
+fn content_words<'a>(text: &'a str, stopwords: &'a Stopwords) -> impl Iterator<Item = (Range<usize>, &'a str)> + 'a {
     let mut offset = 0;
     text.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '\'')).filter_map(move |piece| {
         let start = offset;
@@ -329,20 +494,24 @@ fn stem(word: &str) -> &str {
     word
 }
 
-/// Sorts ranges of the original text, merges overlapping ones, and attaches their text.
-fn merge_spans(original: &str, mut ranges: Vec<Range<usize>>) -> Vec<Span> {
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+/// Merges overlapping ranges of the original text, given in order, and attaches their text.
+fn merge_spans(original: &str, mut ranges: impl Iterator<Item = Range<usize>>) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let Some(mut merged) = ranges.next() else { return spans };
+    let mut push = |r: Range<usize>| {
+        if let Some(text) = original.get(r.clone()) {
+            spans.push(Span { start: r.start, end: r.end, text: text.to_owned() });
+        }
+    };
     for range in ranges {
-        match merged.last_mut() {
-            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
-            _ => merged.push(range),
+        if range.start <= merged.end {
+            merged.end = merged.end.max(range.end);
+        } else {
+            push(std::mem::replace(&mut merged, range));
         }
     }
-    merged
-        .into_iter()
-        .filter_map(|r| original.get(r.clone()).map(|text| Span { start: r.start, end: r.end, text: text.to_owned() }))
-        .collect()
+    push(merged);
+    spans
 }
 
 #[cfg(test)]

@@ -4,13 +4,14 @@
 //! checked like source code: every problem is reported at once with its `file:line:col`, and a
 //! rubric that loads is complete (every tag of labels.md, with a tip for each breakdown tag).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::Tag;
+use super::scan::{SentenceSet, pattern_set};
+use super::{Stopwords, Tag, TagSet};
 use crate::diagnostic::{Diagnostic, Diagnostics, location as at};
 
 /// The rubric that ships inside the binary.
@@ -24,6 +25,9 @@ const MAX_RUBRIC_BYTES: usize = 1 << 20;
 
 /// Compiled regexes are capped so that a rubric cannot exhaust memory.
 const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+/// The cap on all trigger patterns together.
+const TRIGGER_SET_LIMIT: usize = REGEX_SIZE_LIMIT * 4;
 
 /// A rubric file could not be used; every problem found is listed.
 #[derive(Debug, thiserror::Error)]
@@ -127,31 +131,39 @@ pub(crate) struct TagRule {
     pub tip: Option<String>,
     /// Another pattern that must also match somewhere in the reply (both become evidence).
     pub requires: Option<Regex>,
-    /// A hit is dropped when its sentence matches this.
-    pub unless: Option<Regex>,
     /// Whether a negation earlier in the clause cancels a hit.
     pub negatable: bool,
     /// The tag a negated hit turns into ("I don't think you're overreacting" is validation).
     pub when_negated: Option<Tag>,
     /// Tags this one cancels within its sentence.
-    pub suppresses: Vec<Tag>,
+    pub suppresses: TagSet,
     /// Tags this one cancels anywhere in the reply.
-    pub suppresses_in_reply: Vec<Tag>,
+    pub suppresses_in_reply: TagSet,
     /// The tag does not apply when the partner's line matches this (advice that was asked for).
     pub context_cancels: Option<Regex>,
 }
 
 /// Reflective listening without a stock phrase: a statement framed on the partner's side, or one
-/// that reuses the partner's own words.
+/// that reuses the partner's own words. Its patterns are in [`Rubric::sentence_set`].
 #[derive(Debug)]
 pub(crate) struct ReflectionRule {
-    /// Openings of a statement about the partner's experience.
-    pub statement_frames: Regex,
-    /// A framed sentence that matches this is about the speaker or gives instructions: no reflection.
-    pub not_with: Option<Regex>,
     /// Content words a sentence must share with the partner's line to count as an echo.
     pub min_shared_words: usize,
-    pub stopwords: HashSet<String>,
+    pub stopwords: Stopwords,
+}
+
+/// One pattern of [`Rubric::sentence_set`].
+#[derive(Debug)]
+pub(crate) enum SentencePattern {
+    /// A tag's `unless` patterns (as one): the tag's hits in the sentence are dropped.
+    Unless(Tag),
+    /// The reflection's statement frames (as one): the sentence opens on the partner's side.
+    StatementFrame,
+    /// The reflection's `not_with` patterns (as one): the sentence is about the speaker or gives
+    /// instructions, so it is no reflection.
+    NotWith,
+    /// One trigger pattern of a tag, with its own regex for the evidence spans.
+    Trigger(Tag, Regex),
 }
 
 /// A loaded, checked and compiled rubric.
@@ -159,10 +171,12 @@ pub(crate) struct ReflectionRule {
 pub struct Rubric {
     pub(crate) scale: ScoreScale,
     pub(crate) rules: Vec<TagRule>,
-    /// Every tag's trigger patterns, in one set so that a sentence is scanned once.
-    pub(crate) triggers: RegexSet,
-    /// For each pattern of `triggers`, its tag and its own regex (for the evidence spans).
-    pub(crate) trigger_owners: Vec<(Tag, Regex)>,
+    /// Every pattern that is matched against a sentence, in one set so that a sentence is
+    /// scanned once (see [`super::scan`]).
+    pub(crate) sentence_set: SentenceSet,
+    /// What each pattern of `sentence_set` stands for: first the sentence rules, then the
+    /// triggers, so that a sentence's rules are known before its triggers are read.
+    pub(crate) sentence_patterns: Vec<SentencePattern>,
     pub(crate) shouted_praise: Vec<String>,
     pub(crate) reflection: ReflectionRule,
 }
@@ -282,20 +296,21 @@ impl Compiler<'_> {
         }
 
         let mut rules: Vec<Option<TagRule>> = Tag::ALL.iter().map(|_| None).collect();
-        let mut trigger_sources = Vec::new();
-        let mut trigger_owners = Vec::new();
+        let mut unless: Vec<(Tag, Regex)> = Vec::new();
+        let mut triggers: Vec<(Tag, Regex)> = Vec::new();
         for (TagName(name), tag_file) in &file.tags.value {
             let Some(tag) = self.tag(name) else { continue };
             for pattern in &tag_file.patterns {
                 if let Some(regex) = self.regex(pattern) {
-                    trigger_sources.push(regex.as_str().to_owned());
-                    trigger_owners.push((tag, regex));
+                    triggers.push((tag, regex));
                 }
             }
             if tag_file.patterns.is_empty() {
                 self.problem(at(name), format!("tag `{}` has no patterns", name.value), "add at least one pattern");
             }
-            rules[tag.index()] = Some(self.rule(tag, name, tag_file));
+            let (rule, tag_unless) = self.rule(tag, name, tag_file);
+            rules[tag.index()] = Some(rule);
+            unless.extend(tag_unless.map(|regex| (tag, regex)));
         }
         for tag in Tag::ALL {
             if rules[tag.index()].is_none() && !file.tags.value.keys().any(|k| k.0.value == tag.name()) {
@@ -306,28 +321,56 @@ impl Compiler<'_> {
                 );
             }
         }
-        let triggers = regex::RegexSetBuilder::new(&trigger_sources)
-            .size_limit(REGEX_SIZE_LIMIT * 4)
-            .dfa_size_limit(64 << 20)
-            .build();
         let reflection = &file.reflection;
         let statement_frames = self.alternation(&reflection.statement_frames);
         let not_with = self.alternation(&reflection.not_with);
-        match (triggers, statement_frames) {
-            (Ok(triggers), Some(statement_frames)) if self.problems.is_empty() => Ok(Rubric {
+
+        // The sentence rules are compiled on their own above, to be checked as every pattern is;
+        // sentences meet them in the set, which takes them before the triggers.
+        let mut sentence_sources = Vec::new();
+        let mut sentence_patterns = Vec::new();
+        let rules_in_set = unless
+            .into_iter()
+            .map(|(tag, regex)| (SentencePattern::Unless(tag), regex))
+            .chain(statement_frames.map(|regex| (SentencePattern::StatementFrame, regex)))
+            .chain(not_with.map(|regex| (SentencePattern::NotWith, regex)));
+        for (pattern, regex) in rules_in_set {
+            sentence_sources.push(regex.as_str().to_owned());
+            sentence_patterns.push(pattern);
+        }
+        let has_statement_frames = sentence_patterns.iter().any(|p| matches!(p, SentencePattern::StatementFrame));
+        let rules_in_set = sentence_sources.len();
+        for (tag, regex) in triggers {
+            sentence_sources.push(regex.as_str().to_owned());
+            sentence_patterns.push(SentencePattern::Trigger(tag, regex));
+        }
+        // Each sentence rule may be as large as a pattern, on top of the triggers' limit.
+        let sentence_set = SentenceSet::new(
+            &sentence_sources,
+            rules_in_set,
+            TRIGGER_SET_LIMIT + REGEX_SIZE_LIMIT * rules_in_set,
+            REGEX_SIZE_LIMIT,
+        );
+        // The triggers alone keep the limit they had before the sentence rules joined them. Only a
+        // set anywhere near that size needs the check, which compiles them once more.
+        let triggers_alone = match &sentence_set {
+            Ok(sentences) if sentences.memory_usage() <= TRIGGER_SET_LIMIT / 2 => Ok(()),
+            _ => pattern_set(&sentence_sources[rules_in_set..], TRIGGER_SET_LIMIT).map(drop),
+        };
+        let sentence_set = triggers_alone.and(sentence_set);
+        match sentence_set {
+            Ok(sentence_set) if has_statement_frames && self.problems.is_empty() => Ok(Rubric {
                 scale,
                 rules: rules.into_iter().map(|rule| rule.expect("every tag was checked above")).collect(),
-                triggers,
-                trigger_owners,
+                sentence_set,
+                sentence_patterns,
                 shouted_praise: file.sarcasm.shouted_praise.iter().map(|w| w.to_lowercase()).collect(),
                 reflection: ReflectionRule {
-                    statement_frames,
-                    not_with,
                     min_shared_words: reflection.min_shared_words.max(1),
                     stopwords: reflection.stopwords.iter().cloned().collect(),
                 },
             }),
-            (Err(error), _) => {
+            Err(error) => {
                 self.problem(
                     (0, 0),
                     format!("the patterns together are too large: {error}"),
@@ -335,11 +378,12 @@ impl Compiler<'_> {
                 );
                 Err(RubricError(Diagnostics(self.problems)))
             }
-            _ => Err(RubricError(Diagnostics(self.problems))),
+            Ok(_) => Err(RubricError(Diagnostics(self.problems))),
         }
     }
 
-    fn rule(&mut self, tag: Tag, name: &Spanned<String>, file: &TagFile) -> TagRule {
+    /// The tag's rule, and its `unless` patterns as one regex (they go into the sentence set).
+    fn rule(&mut self, tag: Tag, name: &Spanned<String>, file: &TagFile) -> (TagRule, Option<Regex>) {
         let weight = file.weight.value;
         let right_sign = if tag.is_breakdown() { weight < 0 } else { weight > 0 };
         if !(-20..=20).contains(&weight) {
@@ -359,18 +403,21 @@ impl Compiler<'_> {
                 "add `tip:` with a better way to say it",
             );
         }
-        TagRule {
+        // In the file's order, so that problems are reported in it.
+        let requires = self.alternation(&file.requires);
+        let unless = self.alternation(&file.unless);
+        let rule = TagRule {
             weight,
             explain: file.explain.trim().to_owned(),
             tip: file.tip.as_ref().map(|tip| tip.trim().to_owned()),
-            requires: self.alternation(&file.requires),
-            unless: self.alternation(&file.unless),
+            requires,
             negatable: file.negatable,
             when_negated: file.when_negated.as_ref().and_then(|name| self.tag(name)),
-            suppresses: file.suppresses.iter().filter_map(|name| self.tag(name)).collect(),
-            suppresses_in_reply: file.suppresses_in_reply.iter().filter_map(|name| self.tag(name)).collect(),
+            suppresses: TagSet::of(file.suppresses.iter().filter_map(|name| self.tag(name))),
+            suppresses_in_reply: TagSet::of(file.suppresses_in_reply.iter().filter_map(|name| self.tag(name))),
             context_cancels: self.alternation(&file.context_cancels),
-        }
+        };
+        (rule, unless)
     }
 
     fn tag(&mut self, name: &Spanned<String>) -> Option<Tag> {

@@ -17,12 +17,37 @@ use unicode_normalization::char::canonical_combining_class;
 pub(crate) struct Normalized {
     /// The canonical text the rubric's patterns run against.
     pub text: String,
-    /// For each byte of `text`, where its source starts in the original text.
-    origin_start: Vec<u32>,
-    /// For each byte of `text`, where its source ends in the original text.
-    origin_end: Vec<u32>,
+    /// Where each byte of `text` came from in the original text.
+    origins: Origins,
     /// Byte ranges of `text` that were typed in capitals in the original ("SO much").
     pub shouted: Vec<Range<usize>>,
+}
+
+/// Where the bytes of a canonical text came from in the original text.
+#[derive(Debug)]
+enum Origins {
+    /// Byte `i` came from byte `i`: ASCII text in which no word was rewritten, the common case,
+    /// which then needs no table.
+    Identity,
+    /// For each byte, the original bytes of the character (or rewritten word) it came from.
+    Table(Vec<Origin>),
+}
+
+/// The original bytes one canonical byte came from.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    start: u32,
+    end: u32,
+}
+
+impl Origins {
+    /// Where canonical byte `at` came from; `at` lies within the canonical text.
+    fn at(&self, at: usize) -> Origin {
+        match self {
+            Origins::Identity => Origin { start: to_u32(at), end: to_u32(at + 1) },
+            Origins::Table(table) => table[at],
+        }
+    }
 }
 
 /// One sentence of a normalised reply, as a byte range of [`Normalized::text`].
@@ -34,15 +59,16 @@ pub(crate) struct Sentence {
 impl Normalized {
     /// Normalises `original`. Never fails: any string has a canonical form.
     pub fn new(original: &str) -> Self {
-        let folded = Folded::new(original);
-        let mut normalized = rewrite_words(&folded);
+        let (text, origins) = rewrite_words(Folded::new(original, true));
+        let origins = origins.expect("origins are tracked for a reply");
+        let mut normalized = Normalized { text, origins, shouted: Vec::new() };
         normalized.shouted = shouted_words(original, &normalized);
         normalized
     }
 
     /// Only the canonical text, for text whose evidence is never quoted (the partner's line).
     pub fn canonical(original: &str) -> String {
-        rewrite_words(&Folded::new(original)).text
+        rewrite_words(Folded::new(original, false)).0
     }
 
     /// Maps a byte range of the canonical text back to the original text. The result always lies
@@ -50,10 +76,10 @@ impl Normalized {
     /// original character (or word, for rewritten words) it came from.
     pub fn original_range(&self, range: Range<usize>) -> Range<usize> {
         if range.is_empty() || range.end > self.text.len() {
-            let at = self.origin_start.get(range.start).copied().unwrap_or(0) as usize;
+            let at = if range.start < self.text.len() { self.origins.at(range.start).start as usize } else { 0 };
             return at..at;
         }
-        self.origin_start[range.start] as usize..self.origin_end[range.end - 1] as usize
+        self.origins.at(range.start).start as usize..self.origins.at(range.end - 1).end as usize
     }
 
     /// Splits the canonical text into sentences at `.`, `!`, `?`, `;` and line breaks. A sentence keeps its closing punctuation, so a pattern can tell a question by its `?`.
@@ -63,7 +89,11 @@ impl Normalized {
         let mut start = 0;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
+            // Most bytes end nothing: skip them with one test each.
+            while i < bytes.len() && !matches!(bytes[i], b'!' | b'?' | b';' | b'\n' | b'.') {
+                i += 1;
+            }
+            let Some(&b) = bytes.get(i) else { break };
             let ends_here = match b {
                 b'!' | b'?' | b';' | b'\n' => true,
                 // A full stop ends a sentence unless it sits inside a number ("9.30") or a run of dots.
@@ -116,7 +146,8 @@ impl Clauses {
         for (i, &byte) in bytes.iter().enumerate() {
             match byte {
                 b',' | b':' | b'-' | b'(' | b')' | b'"' => starts.push(i + 1),
-                b' ' => {
+                // Every conjunction starts with one of these letters: most spaces need no more.
+                b' ' if matches!(bytes.get(i + 1), Some(b'b' | b'a' | b't' | b'y')) => {
                     let rest = &bytes[i + 1..];
                     let conjunction = CONJUNCTIONS
                         .iter()
@@ -141,25 +172,27 @@ impl Clauses {
 /// The first pass: Unicode folding, character by character.
 struct Folded {
     text: String,
-    origin_start: Vec<u32>,
-    origin_end: Vec<u32>,
+    /// `None` when the caller does not need them (the partner's line).
+    origins: Option<Origins>,
 }
 
 impl Folded {
-    fn new(original: &str) -> Self {
+    /// Folds `original`; `track` says whether to remember where each byte came from.
+    fn new(original: &str, track: bool) -> Self {
         // Most replies are plain ASCII: each byte then maps to itself.
         if original.is_ascii() {
-            let len = original.len();
-            return Folded {
-                text: original.to_ascii_lowercase(),
-                origin_start: (0..len).map(to_u32).collect(),
-                origin_end: (1..=len).map(to_u32).collect(),
-            };
+            let origins = track.then_some(Origins::Identity);
+            return Folded { text: original.to_ascii_lowercase(), origins };
         }
-        let mut folded = Folded {
-            text: String::with_capacity(original.len()),
-            origin_start: Vec::with_capacity(original.len()),
-            origin_end: Vec::with_capacity(original.len()),
+        let capacity = if track { original.len() } else { 0 };
+        let mut text = String::with_capacity(original.len());
+        let mut table = Vec::with_capacity(capacity);
+        let mut push_char = |c: char, start: usize, end: usize| {
+            if track {
+                let origin = Origin { start: to_u32(start), end: to_u32(end) };
+                table.extend(std::iter::repeat_n(origin, c.len_utf8()));
+            }
+            text.push(c);
         };
         let mut chars = original.char_indices().peekable();
         while let Some((start, c)) = chars.next() {
@@ -174,24 +207,15 @@ impl Folded {
                 chars.next();
             }
             if c.is_ascii() && end == start + 1 {
-                folded.push_char(c.to_ascii_lowercase(), start, end);
+                push_char(c.to_ascii_lowercase(), start, end);
                 continue;
             }
             let unit = &original[start..end];
             for folded_char in unit.chars().map(straighten).nfkc().flat_map(char::to_lowercase) {
-                folded.push_char(straighten(folded_char), start, end);
+                push_char(straighten(folded_char), start, end);
             }
         }
-        folded
-    }
-
-    fn push_char(&mut self, c: char, start: usize, end: usize) {
-        let (start, end) = (to_u32(start), to_u32(end));
-        for _ in 0..c.len_utf8() {
-            self.origin_start.push(start);
-            self.origin_end.push(end);
-        }
-        self.text.push(c);
+        Folded { text, origins: track.then_some(Origins::Table(table)) }
     }
 }
 
@@ -212,111 +236,171 @@ fn straighten(c: char) -> char {
     }
 }
 
-/// The canonical words for a texting form or misspelt contraction ("u" -> "you", "idk" -> "i don't know").
-fn texting_form(word: &str) -> Option<&'static str> {
-    Some(match word {
-        "u" => "you",
-        "ya" => "you",
-        "yu" => "you",
-        "r" => "are",
-        "ure" => "you're",
-        "youre" => "you're",
-        "im" => "i'm",
-        "ive" => "i've",
-        "id" => "i'd",
-        "dont" => "don't",
-        "doesnt" => "doesn't",
-        "didnt" => "didn't",
-        "cant" => "can't",
-        "wont" => "won't",
-        "isnt" => "isn't",
-        "arent" => "aren't",
-        "wasnt" => "wasn't",
-        "werent" => "weren't",
-        "wouldnt" => "wouldn't",
-        "shouldnt" => "shouldn't",
-        "couldnt" => "couldn't",
-        "havent" => "haven't",
-        "hasnt" => "hasn't",
-        "thats" => "that's",
-        "whats" => "what's",
-        "its" => "it's",
-        "lets" => "let's",
-        "youve" => "you've",
-        "youll" => "you'll",
-        "theyre" => "they're",
-        "idk" => "i don't know",
-        "dunno" => "don't know",
-        "tbh" => "to be honest",
-        "ngl" => "not going to lie",
-        "imo" => "in my opinion",
-        "rn" => "right now",
-        "bc" => "because",
-        "b/c" => "because",
-        "cuz" => "because",
-        "coz" => "because",
-        "cos" => "because",
-        "bcuz" => "because",
-        "ppl" => "people",
-        "pls" => "please",
-        "plz" => "please",
-        "thx" => "thanks",
-        "tx" => "thanks",
-        "ty" => "thank you",
-        "nvr" => "never",
-        "nevr" => "never",
-        "alwys" => "always",
-        "evry" => "every",
-        "w/" => "with",
-        "kk" => "ok",
-        "k" => "ok",
-        "okay" => "ok",
-        "wanna" => "want to",
-        "gonna" => "going to",
-        "gotta" => "got to",
-        "ily" => "i love you",
-        "cannot" => "can't",
-        "sry" => "sorry",
-        "srry" => "sorry",
-        "abt" => "about",
-        "tho" => "though",
-        "thru" => "through",
-        "bday" => "birthday",
-        _ => return None,
-    })
+/// The canonical words for texting forms and misspelt contractions ("u" -> "you", "idk" -> "i don't know"),
+/// in byte order.
+static TEXTING_FORMS: WordTable = WordTable::new(&[
+    ("abt", "about"),
+    ("alwys", "always"),
+    ("arent", "aren't"),
+    ("b/c", "because"),
+    ("bc", "because"),
+    ("bcuz", "because"),
+    ("bday", "birthday"),
+    ("cannot", "can't"),
+    ("cant", "can't"),
+    ("cos", "because"),
+    ("couldnt", "couldn't"),
+    ("coz", "because"),
+    ("cuz", "because"),
+    ("didnt", "didn't"),
+    ("doesnt", "doesn't"),
+    ("dont", "don't"),
+    ("dunno", "don't know"),
+    ("evry", "every"),
+    ("gonna", "going to"),
+    ("gotta", "got to"),
+    ("hasnt", "hasn't"),
+    ("havent", "haven't"),
+    ("id", "i'd"),
+    ("idk", "i don't know"),
+    ("ily", "i love you"),
+    ("im", "i'm"),
+    ("imo", "in my opinion"),
+    ("isnt", "isn't"),
+    ("its", "it's"),
+    ("ive", "i've"),
+    ("k", "ok"),
+    ("kk", "ok"),
+    ("lets", "let's"),
+    ("nevr", "never"),
+    ("ngl", "not going to lie"),
+    ("nvr", "never"),
+    ("okay", "ok"),
+    ("pls", "please"),
+    ("plz", "please"),
+    ("ppl", "people"),
+    ("r", "are"),
+    ("rn", "right now"),
+    ("shouldnt", "shouldn't"),
+    ("srry", "sorry"),
+    ("sry", "sorry"),
+    ("tbh", "to be honest"),
+    ("thats", "that's"),
+    ("theyre", "they're"),
+    ("tho", "though"),
+    ("thru", "through"),
+    ("thx", "thanks"),
+    ("tx", "thanks"),
+    ("ty", "thank you"),
+    ("u", "you"),
+    ("ure", "you're"),
+    ("w/", "with"),
+    ("wanna", "want to"),
+    ("wasnt", "wasn't"),
+    ("werent", "weren't"),
+    ("whats", "what's"),
+    ("wont", "won't"),
+    ("wouldnt", "wouldn't"),
+    ("ya", "you"),
+    ("youll", "you'll"),
+    ("youre", "you're"),
+    ("youve", "you've"),
+    ("yu", "you"),
+]);
+
+/// Short words and what they are rewritten to, in byte order, with a test on length, first and
+/// last byte that rules out almost every other word before any comparison (this runs for every
+/// word of every reply).
+struct WordTable {
+    entries: &'static [(&'static str, &'static str)],
+    /// One bit per (length, first letter, last byte mod 32) of a listed word.
+    filter: [u64; WordTable::FILTER_WORDS],
 }
 
-/// The one contracted spelling of two words ("do not" -> "don't").
+impl WordTable {
+    const MAX_LEN: usize = 8;
+    const FILTER_WORDS: usize = (WordTable::MAX_LEN + 1) * 26 * 32 / 64;
+
+    /// Builds the table at compile time; every word is 1 to 8 bytes, starts with a lowercase
+    /// letter and comes after the one before it in byte order, so that it can be looked up by
+    /// binary search.
+    const fn new(entries: &'static [(&'static str, &'static str)]) -> WordTable {
+        let mut filter = [0; WordTable::FILTER_WORDS];
+        let mut i = 0;
+        while i < entries.len() {
+            let word = entries[i].0.as_bytes();
+            assert!(!word.is_empty() && word.len() <= WordTable::MAX_LEN && word[0].is_ascii_lowercase());
+            assert!(i == 0 || comes_before(entries[i - 1].0.as_bytes(), word));
+            let bit = WordTable::filter_bit(word);
+            filter[bit / 64] |= 1 << (bit % 64);
+            i += 1;
+        }
+        WordTable { entries, filter }
+    }
+
+    /// The filter bit of a word of 1 to 8 bytes that starts with a lowercase letter.
+    const fn filter_bit(word: &[u8]) -> usize {
+        let first = (word[0] - b'a') as usize;
+        let last = (word[word.len() - 1] % 32) as usize;
+        (word.len() * 26 + first) * 32 + last
+    }
+
+    fn get(&self, word: &str) -> Option<&'static str> {
+        let bytes = word.as_bytes();
+        let &first = bytes.first()?;
+        if bytes.len() > WordTable::MAX_LEN || !first.is_ascii_lowercase() {
+            return None;
+        }
+        let bit = WordTable::filter_bit(bytes);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        let at = self.entries.binary_search_by(|(listed, _)| listed.as_bytes().cmp(bytes)).ok()?;
+        Some(self.entries[at].1)
+    }
+}
+
+/// Whether `a` comes strictly before `b` in byte order (`Ord` for use at compile time).
+const fn comes_before(a: &[u8], b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
+}
+
+/// The one contracted spelling of two words ("do not" -> "don't"), looked up by the second word,
+/// which rules out most pairs at once.
 fn contraction(first: &str, second: &str) -> Option<&'static str> {
-    Some(match (first, second) {
-        ("i", "am") => "i'm",
-        ("you", "are") => "you're",
-        ("we", "are") => "we're",
-        ("they", "are") => "they're",
-        ("it", "is") => "it's",
-        ("that", "is") => "that's",
-        ("what", "is") => "what's",
-        ("i", "will") => "i'll",
-        ("you", "will") => "you'll",
-        ("we", "will") => "we'll",
-        ("i", "would") => "i'd",
-        ("let", "us") => "let's",
-        ("do", "not") => "don't",
-        ("does", "not") => "doesn't",
-        ("did", "not") => "didn't",
-        ("is", "not") => "isn't",
-        ("are", "not") => "aren't",
-        ("was", "not") => "wasn't",
-        ("were", "not") => "weren't",
-        ("can", "not") => "can't",
-        ("will", "not") => "won't",
-        ("would", "not") => "wouldn't",
-        ("should", "not") => "shouldn't",
-        ("could", "not") => "couldn't",
-        ("have", "not") => "haven't",
-        ("has", "not") => "hasn't",
+    let firsts: &[(&str, &str)] = match second {
+        "am" => &[("i", "i'm")],
+        "are" => &[("you", "you're"), ("we", "we're"), ("they", "they're")],
+        "is" => &[("it", "it's"), ("that", "that's"), ("what", "what's")],
+        "will" => &[("i", "i'll"), ("you", "you'll"), ("we", "we'll")],
+        "would" => &[("i", "i'd")],
+        "us" => &[("let", "let's")],
+        "not" => &[
+            ("do", "don't"),
+            ("does", "doesn't"),
+            ("did", "didn't"),
+            ("is", "isn't"),
+            ("are", "aren't"),
+            ("was", "wasn't"),
+            ("were", "weren't"),
+            ("can", "can't"),
+            ("will", "won't"),
+            ("would", "wouldn't"),
+            ("should", "shouldn't"),
+            ("could", "couldn't"),
+            ("have", "haven't"),
+            ("has", "hasn't"),
+        ],
         _ => return None,
-    })
+    };
+    firsts.iter().find(|(listed, _)| *listed == first).map(|&(_, contracted)| contracted)
 }
 
 /// Words after "ur" that show it means "you're" rather than "your" ("ur upset" / "ur mom").
@@ -355,83 +439,131 @@ const UR_AS_YOU_ARE: &[&str] = &[
     "worried",
 ];
 
-/// A word of the folded text: letters, digits, apostrophes and the slash of "b/c" and "w/".
-fn word_ranges(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut words = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if is_word_byte(bytes[i]) && bytes[i] != b'\'' && bytes[i] != b'/' {
-            let start = i;
-            while i < bytes.len() && is_word_byte(bytes[i]) {
-                i += 1;
-            }
-            // A trailing apostrophe or slash belongs to the word only in "w/" and "b/c".
-            let mut end = i;
-            while end > start + 1 && bytes[end - 1] == b'\'' {
-                end -= 1;
-            }
-            words.push(start..end);
-        } else {
+/// The words of a folded text, in order: runs of letters, digits, apostrophes and the slash of
+/// "b/c" and "w/", as byte ranges.
+struct Words<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    fn of(text: &'a str) -> Words<'a> {
+        Words { bytes: text.as_bytes(), at: 0 }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = Range<usize>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Range<usize>> {
+        let bytes = self.bytes;
+        let mut i = self.at;
+        while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] != WORD_START {
             i += 1;
         }
+        if i == bytes.len() {
+            self.at = i;
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] != NOT_WORD {
+            i += 1;
+        }
+        // A trailing apostrophe or slash belongs to the word only in "w/" and "b/c".
+        let mut end = i;
+        while end > start + 1 && bytes[end - 1] == b'\'' {
+            end -= 1;
+        }
+        self.at = i;
+        Some(start..end)
     }
-    words
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'\'' || b == b'/' || b >= 0x80
-}
+/// What a byte can be in a word: letters, digits and every byte of a non-ASCII character start or
+/// continue one; an apostrophe or a slash only continues one.
+const NOT_WORD: u8 = 0;
+const WORD_START: u8 = 1;
+const WORD_INSIDE: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut classes = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        classes[b] = if byte.is_ascii_alphanumeric() || byte >= 0x80 {
+            WORD_START
+        } else if byte == b'\'' || byte == b'/' {
+            WORD_INSIDE
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    classes
+};
 
-/// The second pass: rewrites texting forms and spelled-out contractions word by word.
-fn rewrite_words(folded: &Folded) -> Normalized {
-    let text = &folded.text;
-    let words = word_ranges(text);
-    let mut out = Normalized {
-        text: String::with_capacity(text.len() + 16),
-        origin_start: Vec::with_capacity(text.len() + 16),
-        origin_end: Vec::with_capacity(text.len() + 16),
-        shouted: Vec::new(),
-    };
+/// The second pass: rewrites texting forms and spelled-out contractions word by word. Returns the
+/// canonical text and, when `folded` tracked them, its origins. Text with nothing to rewrite (most
+/// replies) is returned as it is, without a copy.
+fn rewrite_words(folded: Folded) -> (String, Option<Origins>) {
+    let text = folded.text.as_str();
+    // Built on the first rewrite: the text up to there, then each rewrite and what lies between.
+    let mut rewritten: Option<(String, Option<Vec<Origin>>)> = None;
     let mut copied_up_to = 0;
-    let mut w = 0;
-    while w < words.len() {
-        let word = &text[words[w].clone()];
-        let next = words.get(w + 1).map(|r| &text[r.clone()]);
-        let adjacent = words.get(w + 1).is_some_and(|r| text[words[w].end..r.start] == *" ");
-        let (replacement, consumed) = if let Some(next) = next.filter(|_| adjacent)
+    let mut words = Words::of(text);
+    let mut next_range = words.next();
+    while let Some(word_range) = next_range.take() {
+        next_range = words.next();
+        let word = &text[word_range.clone()];
+        let next = next_range.clone().map(|r| &text[r]);
+        let adjacent = next_range.as_ref().is_some_and(|r| r.start == word_range.end + 1)
+            && text.as_bytes()[word_range.end] == b' ';
+        let (canonical, end) = if let Some(next) = next.filter(|_| adjacent)
             && let Some(joined) = contraction(word, next)
         {
-            (Some(joined), 2)
+            let end = next_range.as_ref().map_or(word_range.end, |r| r.end);
+            next_range = words.next();
+            (joined, end)
         } else if word == "ur" {
             let you_are = next.is_some_and(|n| UR_AS_YOU_ARE.contains(&n));
-            (Some(if you_are { "you're" } else { "your" }), 1)
+            (if you_are { "you're" } else { "your" }, word_range.end)
+        } else if let Some(canonical) = TEXTING_FORMS.get(word) {
+            (canonical, word_range.end)
         } else {
-            (texting_form(word), 1)
+            continue;
         };
-        let span = words[w].start..words[w + consumed - 1].end;
-        copy_folded(folded, copied_up_to..span.start, &mut out);
-        match replacement {
-            Some(canonical) => {
-                let start = folded.origin_start[span.start];
-                let end = folded.origin_end[span.end - 1];
-                out.text.push_str(canonical);
-                out.origin_start.extend(std::iter::repeat_n(start, canonical.len()));
-                out.origin_end.extend(std::iter::repeat_n(end, canonical.len()));
-            }
-            None => copy_folded(folded, span.clone(), &mut out),
+        let span = word_range.start..end;
+        let (out, table) = rewritten.get_or_insert_with(|| {
+            let table = folded.origins.as_ref().map(|_| Vec::with_capacity(text.len() + 16));
+            (String::with_capacity(text.len() + 16), table)
+        });
+        copy_folded(&folded, copied_up_to..span.start, out, table);
+        out.push_str(canonical);
+        if let (Some(table), Some(origins)) = (table, &folded.origins) {
+            let origin = Origin { start: origins.at(span.start).start, end: origins.at(span.end - 1).end };
+            table.extend(std::iter::repeat_n(origin, canonical.len()));
         }
         copied_up_to = span.end;
-        w += consumed;
     }
-    copy_folded(folded, copied_up_to..text.len(), &mut out);
-    out
+    match rewritten {
+        None => (folded.text, folded.origins),
+        Some((mut out, mut table)) => {
+            copy_folded(&folded, copied_up_to..text.len(), &mut out, &mut table);
+            (out, table.map(Origins::Table))
+        }
+    }
 }
 
-fn copy_folded(folded: &Folded, range: Range<usize>, out: &mut Normalized) {
-    out.text.push_str(&folded.text[range.clone()]);
-    out.origin_start.extend_from_slice(&folded.origin_start[range.clone()]);
-    out.origin_end.extend_from_slice(&folded.origin_end[range]);
+/// Appends a stretch of the folded text, and its origins when they are tracked.
+fn copy_folded(folded: &Folded, range: Range<usize>, out: &mut String, table: &mut Option<Vec<Origin>>) {
+    out.push_str(&folded.text[range.clone()]);
+    match (table, &folded.origins) {
+        (Some(table), Some(Origins::Table(origins))) => table.extend_from_slice(&origins[range]),
+        (Some(table), Some(Origins::Identity)) => {
+            table.extend(range.map(|at| Origin { start: to_u32(at), end: to_u32(at + 1) }));
+        }
+        _ => {}
+    }
 }
 
 /// Finds words that were typed in capitals ("thank you SO much"), as ranges of the canonical text.
@@ -448,8 +580,7 @@ fn shouted_words(original: &str, normalized: &Normalized) -> Vec<Range<usize>> {
     if total == 0 || upper * 10 > total * 8 {
         return Vec::new();
     }
-    word_ranges(&normalized.text)
-        .into_iter()
+    Words::of(&normalized.text)
         .filter(|range| {
             let source = &original[normalized.original_range(range.clone())];
             source.chars().filter(|c| c.is_alphabetic()).count() >= 2
