@@ -15,7 +15,7 @@ pub mod web;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Router;
@@ -114,8 +114,7 @@ impl App {
 
     /// The exact scenario version a session started on, from the text stored with it.
     fn version(&self, stored: &StoredSession) -> Result<Arc<Scenario>, ApiError> {
-        let cached =
-            self.versions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&stored.scenario_hash).cloned();
+        let cached = crate::lock(&self.versions).get(&stored.scenario_hash).cloned();
         if let Some(scenario) = cached {
             return Ok(scenario);
         }
@@ -128,7 +127,7 @@ impl App {
             )
         })?;
         let scenario = Arc::new(loaded.scenario);
-        let mut versions = self.versions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut versions = crate::lock(&self.versions);
         Ok(Arc::clone(versions.entry(stored.scenario_hash.clone()).or_insert(scenario)))
     }
 }
@@ -226,6 +225,12 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// Locks `mutex`, going on after a panic in another holder: every map behind the service's locks
+/// changes by single inserts and removals, so a panic cannot leave one half-changed.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Seconds since the Unix epoch (0 if the clock is before it).

@@ -41,7 +41,7 @@ impl LiveSessions {
     /// The slot of session `id`, empty if it is not in memory. A slot dropped from memory while a
     /// request holds it only costs the next request a rebuild.
     pub fn slot(&self, id: &str) -> Slot {
-        let mut slots = self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut slots = crate::lock(&self.slots);
         if let Some(slot) = slots.get(id) {
             return Arc::clone(slot);
         }
@@ -52,7 +52,7 @@ impl LiveSessions {
 
     /// Drops session `id` from memory.
     pub fn forget(&self, id: &str) {
-        self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop(id);
+        crate::lock(&self.slots).pop(id);
     }
 }
 

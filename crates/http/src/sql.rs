@@ -151,11 +151,7 @@ impl SessionStore for SqlStore {
 
     async fn create_session(&self, owner: CounselorId, session: &StoredSession) -> Result<(), StoreError> {
         // Each scenario version is stored once; after that, a new session is one short row.
-        let stored = self
-            .stored_versions
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .contains(&session.scenario_hash);
+        let stored = crate::lock(&self.stored_versions).contains(&session.scenario_hash);
         let source = (!stored).then(|| session.scenario_source.clone());
         let write = Write::Create(NewSession {
             owner,
@@ -168,10 +164,7 @@ impl SessionStore for SqlStore {
             created_at: session.created_at,
         });
         self.write(write).await?;
-        self.stored_versions
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(session.scenario_hash.clone());
+        crate::lock(&self.stored_versions).insert(session.scenario_hash.clone());
         Ok(())
     }
 
@@ -384,7 +377,8 @@ async fn insert_events(connection: &mut AnyConnection, events: &[&NewEvent]) -> 
     Ok(())
 }
 
-/// `($1, $2), ($3, $4)` for two rows of two columns.
+/// `($1, $2), ($3, $4)` for two rows of two columns. (sqlx's `QueryBuilder::push_values` would
+/// write these, but for the `Any` driver it writes `?`, which PostgreSQL does not accept.)
 fn placeholders(columns: usize, rows: usize) -> String {
     let row = |r: usize| {
         let values: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();

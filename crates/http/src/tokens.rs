@@ -51,13 +51,13 @@ impl CheckedTokens {
     /// The counselor whose token has `token_hash`, if it was found active less than
     /// [`TOKEN_RECHECK`] ago.
     pub fn get(&self, token_hash: &str) -> Option<CounselorId> {
-        let active = self.active.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let active = crate::lock(&self.active);
         active.get(token_hash).filter(|(_, checked)| checked.elapsed() < TOKEN_RECHECK).map(|&(id, _)| id)
     }
 
     /// Remembers that the database just found `token_hash` active for `counselor`.
     pub fn insert(&self, token_hash: String, counselor: CounselorId) {
-        let mut active = self.active.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut active = crate::lock(&self.active);
         // Expired entries go when the map grows, so that it holds only tokens in recent use.
         if active.len() >= 1024 {
             active.retain(|_, (_, checked)| checked.elapsed() < TOKEN_RECHECK);
