@@ -273,3 +273,52 @@ impl Caches {
         self.matched.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scanner must answer exactly as `RegexSet::matches` and each trigger's `find_iter` did:
+    /// on ASCII text through its lazy DFAs, and next to non-ASCII letters, where a Unicode `\b`
+    /// makes the lazy DFA give up, through the fallback.
+    #[test]
+    fn the_scanner_answers_as_the_set_and_each_regex_would() {
+        let sources: Vec<String> = [
+            r"(?-u:\b)sorry(?-u:\b)",
+            r"(?-u:\b)you (?:always|never)(?-u:\b)",
+            r"a+",
+            r"\bnaïve\b",
+            r"x*",
+            r"(?:ab|a)(?:c|bcd)?",
+            r"(?-u:\b)\w+ing(?-u:\b)",
+        ]
+        .map(String::from)
+        .to_vec();
+        let set = SentenceSet::new(&sources, 0, 1 << 24, 1 << 22).unwrap();
+        let regexes: Vec<Regex> = sources.iter().map(|source| Regex::new(source).unwrap()).collect();
+        let reference = regex::RegexSet::new(&sources).unwrap();
+        let mut scanner = set.scanner();
+        for sentence in [
+            "you always do this, you never listen",
+            "sorry, so sorry, sorrynot",
+            "aaa baaa a",
+            "a café for the naïve, naïvement",
+            "",
+            "abcd abc ab abcbcd",
+            "waiting and being kept waiting",
+            // One match each: the spans come from a reverse search from where it ends.
+            "i am so sorry",
+            "but you never call",
+            "just waiting",
+        ] {
+            scanner.scan(sentence);
+            let matched: Vec<usize> = reference.matches(sentence).into_iter().collect();
+            assert_eq!(scanner.matched(), matched, "{sentence:?}");
+            for pattern in matched {
+                let expected: Vec<Range<usize>> =
+                    regexes[pattern].find_iter(sentence).filter(|m| !m.is_empty()).map(|m| m.range()).collect();
+                assert_eq!(scanner.spans(pattern, &regexes[pattern], sentence), expected, "{sentence:?} {pattern}");
+            }
+        }
+    }
+}
