@@ -878,19 +878,29 @@ impl Checker<'_> {
                 }
             }
         }
-        // A node can finish if one of its targets is an ending or a node that can finish.
-        let mut can_finish: Vec<bool> =
-            nodes.iter().map(|node| targets(node).any(|t| !matches!(t, Target::Node(_)))).collect();
-        loop {
-            let mut changed = false;
-            for (index, node) in nodes.iter().enumerate() {
-                if !can_finish[index] && targets(node).any(|t| matches!(t, Target::Node(next) if can_finish[next])) {
-                    can_finish[index] = true;
-                    changed = true;
+        // A node can finish if one of its targets is an ending or a node that can finish: walk
+        // back from the nodes next to an ending, so that each link is followed once (a sweep over
+        // all nodes until nothing changes takes one sweep per node of a long chain).
+        let mut leads_here: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        let mut can_finish = vec![false; nodes.len()];
+        let mut finishing = Vec::new();
+        for (index, node) in nodes.iter().enumerate() {
+            for target in targets(node) {
+                match target {
+                    Target::Node(next) => leads_here[next].push(index),
+                    Target::Ending(_) | Target::FirstMatchingEnding => {
+                        if !std::mem::replace(&mut can_finish[index], true) {
+                            finishing.push(index);
+                        }
+                    }
                 }
             }
-            if !changed {
-                break;
+        }
+        while let Some(index) = finishing.pop() {
+            for &previous in &leads_here[index] {
+                if !std::mem::replace(&mut can_finish[previous], true) {
+                    finishing.push(previous);
+                }
             }
         }
         // Naming a cycle costs a search per node; a few named ones are enough for an author.

@@ -165,6 +165,41 @@ fn a_cycle_with_no_way_out_is_named() {
     );
 }
 
+/// `count` chained nodes, `n0` -> `n1` -> ..., each listed before the node it leads to; the last
+/// one's reply goes to `last_next`.
+fn chain(count: usize, last_next: &str) -> String {
+    let mut yaml = BASE[..BASE.find("nodes:\n").expect("nodes")].replacen("start: first", "start: n0", 1);
+    yaml.push_str("nodes:\n");
+    for i in 0..count {
+        let next = if i + 1 == count { last_next.to_owned() } else { format!("n{}", i + 1) };
+        yaml.push_str(&format!("  - id: n{i}\n    partner: [\"Line {i}.\"]\n    choices:\n      - say: \"I hear you.\"\n        next: {next}\n"));
+    }
+    yaml.push_str(&BASE[BASE.find("endings:\n").expect("endings")..]);
+    yaml
+}
+
+#[test]
+fn a_long_chain_finishes_through_its_last_node_only() {
+    let errors =
+        |yaml: &str| -> Vec<String> { findings(yaml).into_iter().filter(|f| f.contains(": error: ")).collect() };
+    assert_eq!(errors(&chain(300, "end")), Vec::<String>::new());
+    // The last node loops back: no node can finish, however far it is from the loop.
+    let found = errors(&chain(300, "n298"));
+    assert_eq!(found.len(), 300, "{found:#?}");
+    let first = line_of(&chain(300, "n298"), "id: n0");
+    assert_eq!(
+        found[0],
+        format!(
+            "t.yaml:{first}:9: error: node `n0` can never reach an ending (help: route at least one reply from here towards an ending)"
+        )
+    );
+    assert!(
+        found[299].contains("error: node `n299` is in a cycle with no way out: n299 -> n298 -> n299"),
+        "{}",
+        found[299]
+    );
+}
+
 #[test]
 fn duplicate_ids_point_at_the_first_definition() {
     let yaml = BASE.replacen("  - id: meh\n", "  - id: second\n", 1);
