@@ -329,6 +329,17 @@ impl Session {
         }
     }
 
+    /// The number of the turn awaiting a reply, counted from 1: one more than the exchanges so far.
+    /// After an ending, the number the next turn would have had (what an undo there names).
+    pub fn turn_number(&self) -> usize {
+        self.transcript.len() + 1
+    }
+
+    /// Whether the conversation has reached an ending.
+    pub fn has_ended(&self) -> bool {
+        matches!(self.position, Position::Ended(_))
+    }
+
     /// The partner's safety meter now.
     pub fn meter(&self) -> i32 {
         self.meter
@@ -499,7 +510,7 @@ impl Session {
             }
         };
         let turn = Turn {
-            number: self.transcript.len() + 1,
+            number: self.turn_number(),
             node: node.id.clone(),
             partner_line: line.to_owned(),
             choices: node.choices.iter().map(|c| c.say.clone()).collect(),

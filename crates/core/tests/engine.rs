@@ -248,3 +248,20 @@ fn restore_replays_what_stands_with_the_analyses_it_was_given() {
     assert_eq!(restored.meter(), 50, "choice 3 has a fixed meter change of 0");
     assert_eq!(restored.transcript()[0].analysis.score, 5);
 }
+
+#[test]
+fn the_turn_number_counts_exchanges_through_the_ending_and_back() {
+    let number_shown = |session: &Session| match session.next() {
+        Next::Turn(turn) => Some(turn.number),
+        Next::Ending(_) => None,
+    };
+    let mut session = play(0, &[]);
+    assert_eq!((session.turn_number(), number_shown(&session), session.has_ended()), (1, Some(1), false));
+    session.reply(&ANALYZER, Reply::Choice(3)).unwrap();
+    assert_eq!((session.turn_number(), number_shown(&session), session.has_ended()), (2, Some(2), false));
+    session.reply(&ANALYZER, Reply::Choice(2)).unwrap();
+    // Ended after two exchanges: the number an undo names is the turn that would have come next.
+    assert_eq!((session.turn_number(), number_shown(&session), session.has_ended()), (3, None, true));
+    session.undo(&ANALYZER).unwrap();
+    assert_eq!((session.turn_number(), number_shown(&session), session.has_ended()), (2, Some(2), false));
+}

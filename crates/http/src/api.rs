@@ -497,12 +497,10 @@ async fn answer(
     if live.owner != owner {
         return Err(ApiError::not_found("session"));
     }
-    let current = match live.session.next() {
-        Next::Turn(turn) => turn.number,
-        Next::Ending(_) => {
-            return Err(ApiError::new(StatusCode::CONFLICT, "session_finished", "the conversation has ended"));
-        }
-    };
+    if live.session.has_ended() {
+        return Err(ApiError::new(StatusCode::CONFLICT, "session_finished", "the conversation has ended"));
+    }
+    let current = live.session.turn_number();
     if turn != current {
         return Err(ApiError::stale_turn(turn, current));
     }
@@ -557,7 +555,7 @@ pub async fn undo(
     // An undo is rare, and what it means is defined on the stored log: it starts from the store.
     kept.take();
     let (stored, session) = app.rebuild(owner, &id).await?;
-    let current = session.transcript().len() + 1;
+    let current = session.turn_number();
     if let Some(turn) = request.turn
         && turn != current
     {
