@@ -5,7 +5,7 @@
 //! schema differs, so each has its own migrations.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -193,7 +193,7 @@ impl SessionStore for SqlStore {
             id: row.get("id"),
             scenario_id: row.get("scenario_id"),
             scenario_hash: row.get("scenario_hash"),
-            scenario_source: row.get("source"),
+            scenario_source: row.get::<String, _>("source").into(),
             seed: row.get::<i64, _>("seed") as u64,
             label: row.get("label"),
             created_at: row.get("created_at"),
@@ -265,7 +265,7 @@ struct NewSession {
     id: String,
     scenario_id: String,
     scenario_hash: String,
-    source: Option<String>,
+    source: Option<Arc<str>>,
     seed: u64,
     label: Option<String>,
     created_at: i64,
@@ -322,7 +322,7 @@ impl Write {
 
 /// Inserts sessions in one statement, after the scenario versions they bring.
 async fn insert_sessions(connection: &mut AnyConnection, sessions: &[&NewSession]) -> Result<(), sqlx::Error> {
-    let versions: Vec<(&NewSession, &String)> =
+    let versions: Vec<(&NewSession, &Arc<str>)> =
         sessions.iter().filter_map(|&session| Some((session, session.source.as_ref()?))).collect();
     if !versions.is_empty() {
         let sql = format!(
@@ -331,7 +331,7 @@ async fn insert_sessions(connection: &mut AnyConnection, sessions: &[&NewSession
         );
         let mut query = sqlx::query(&sql);
         for (session, source) in versions {
-            query = query.bind(&session.scenario_hash).bind(&session.scenario_id).bind(source);
+            query = query.bind(&session.scenario_hash).bind(&session.scenario_id).bind(&**source);
         }
         query.execute(&mut *connection).await?;
     }

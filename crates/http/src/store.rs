@@ -3,6 +3,8 @@
 //! A session's state is never stored, only its inputs: the scenario text it started on, its seed,
 //! and every reply or undo in order. The state is rebuilt by replaying them through the engine.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use rehearse_core::analyze::Analysis;
 use rehearse_core::engine::Reply;
@@ -40,7 +42,7 @@ pub struct StoredSession {
     /// The scenario's content hash.
     pub scenario_hash: String,
     /// The scenario's YAML as it was when the session started.
-    pub scenario_source: String,
+    pub scenario_source: Arc<str>,
     /// The seed.
     pub seed: u64,
     /// The counselor's label for the session (a client's initials, say).

@@ -415,7 +415,7 @@ impl Checker<'_> {
             endings,
             playthroughs,
             content_hash: content_hash(source),
-            source: source.to_owned(),
+            source: source.into(),
         };
         self.check_pedagogy(&file, &scenario);
         self.findings.sort_by_key(|d| (d.line, d.column));

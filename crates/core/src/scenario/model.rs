@@ -1,6 +1,7 @@
 //! The checked, in-memory form of a scenario: what the engine runs.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -42,9 +43,10 @@ pub struct Scenario {
     pub playthroughs: Vec<Playthrough>,
     /// SHA-256 of the scenario's source text, in hex: the scenario's version.
     pub content_hash: String,
-    /// The YAML source, kept so that a session can be replayed on exactly the version it began on.
+    /// The YAML source, kept so that a session can be replayed on exactly the version it began on
+    /// (shared: every session started on this version holds it).
     #[serde(skip)]
-    pub source: String,
+    pub source: Arc<str>,
 }
 
 /// The simulated partner.
