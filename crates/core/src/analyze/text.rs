@@ -310,22 +310,28 @@ static TEXTING_FORMS: WordTable = WordTable::new(&[
 
 /// Short words and what they are rewritten to, in byte order, with a test on length, first and
 /// last byte that rules out almost every other word before any comparison (this runs for every
-/// word of every reply).
+/// word of every reply). Words that pass the test ("what", "about", "too") are looked up by their
+/// bytes packed into one integer, which compares without a call to `memcmp`.
 struct WordTable {
     entries: &'static [(&'static str, &'static str)],
+    /// Each word's bytes, big-endian and padded with zeros: they sort as the words do.
+    keys: [u64; WordTable::MAX_ENTRIES],
     /// One bit per (length, first letter, last byte mod 32) of a listed word.
     filter: [u64; WordTable::FILTER_WORDS],
 }
 
 impl WordTable {
     const MAX_LEN: usize = 8;
+    const MAX_ENTRIES: usize = 128;
     const FILTER_WORDS: usize = (WordTable::MAX_LEN + 1) * 26 * 32 / 64;
 
     /// Builds the table at compile time; every word is 1 to 8 bytes, starts with a lowercase
     /// letter and comes after the one before it in byte order, so that it can be looked up by
     /// binary search.
     const fn new(entries: &'static [(&'static str, &'static str)]) -> WordTable {
+        assert!(entries.len() <= WordTable::MAX_ENTRIES);
         let mut filter = [0; WordTable::FILTER_WORDS];
+        let mut keys = [u64::MAX; WordTable::MAX_ENTRIES];
         let mut i = 0;
         while i < entries.len() {
             let word = entries[i].0.as_bytes();
@@ -333,9 +339,10 @@ impl WordTable {
             assert!(i == 0 || comes_before(entries[i - 1].0.as_bytes(), word));
             let bit = WordTable::filter_bit(word);
             filter[bit / 64] |= 1 << (bit % 64);
+            keys[i] = WordTable::key(word);
             i += 1;
         }
-        WordTable { entries, filter }
+        WordTable { entries, keys, filter }
     }
 
     /// The filter bit of a word of 1 to 8 bytes that starts with a lowercase letter.
@@ -343,6 +350,18 @@ impl WordTable {
         let first = (word[0] - b'a') as usize;
         let last = (word[word.len() - 1] % 32) as usize;
         (word.len() * 26 + first) * 32 + last
+    }
+
+    /// A word of up to 8 bytes as one integer. Words hold no zero byte, so no two share a key,
+    /// and a word sorts before the words it starts, as in byte order.
+    const fn key(word: &[u8]) -> u64 {
+        let mut key = 0;
+        let mut i = 0;
+        while i < WordTable::MAX_LEN {
+            key = key << 8 | if i < word.len() { word[i] as u64 } else { 0 };
+            i += 1;
+        }
+        key
     }
 
     fn get(&self, word: &str) -> Option<&'static str> {
@@ -355,7 +374,7 @@ impl WordTable {
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        let at = self.entries.binary_search_by(|(listed, _)| listed.as_bytes().cmp(bytes)).ok()?;
+        let at = self.keys[..self.entries.len()].binary_search(&WordTable::key(bytes)).ok()?;
         Some(self.entries[at].1)
     }
 }
@@ -608,6 +627,21 @@ mod tests {
         assert_eq!(canonical("idk tbh u dont get it"), "i don't know to be honest you don't get it");
         assert_eq!(canonical("im sorry ur upset"), "i'm sorry you're upset");
         assert_eq!(canonical("ur mom called"), "your mom called");
+    }
+
+    #[test]
+    fn the_word_table_finds_exactly_its_words() {
+        let listed = |word: &str| TEXTING_FORMS.entries.iter().find(|(w, _)| *w == word).map(|&(_, c)| c);
+        let mut words: Vec<String> = vec![];
+        for &(word, _) in TEXTING_FORMS.entries {
+            // The word, and words that start it or that it starts.
+            words.extend([word.to_owned(), format!("{word}s"), format!("{word}\'"), word[..word.len() - 1].to_owned()]);
+        }
+        // These pass the first test (length, first and last letter) of a listed word.
+        words.extend(["what", "about", "too", "say", "only", "wants", "youreally", "u'"].map(String::from));
+        for word in &words {
+            assert_eq!(TEXTING_FORMS.get(word), listed(word), "{word:?}");
+        }
     }
 
     #[test]
