@@ -17,7 +17,8 @@ bin=target/release/rehearse
 work=$(mktemp -d)
 db=${DB:-sqlite://$work/load.db}
 
-token=$("$bin" token create "load-$(date +%s%N)" --db "$db" 2>/dev/null)
+token=$("$bin" token create "load-$(date +%s%N)" --db "$db" 2>"$work/token.log") ||
+  { echo "cannot create a token on $db:" >&2; cat "$work/token.log" >&2; rm -rf "$work"; exit 1; }
 RUST_LOG=warn,rehearse_http=info "$bin" serve --addr 127.0.0.1:0 --db "$db" 2>"$work/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
