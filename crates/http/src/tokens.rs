@@ -23,8 +23,9 @@ pub fn hash(token: &str) -> String {
 ///
 /// Ids made later sort later, so a session's log rows, keyed by its id, go where the other
 /// sessions in play keep theirs: a group commit then rewrites a few index pages at the end, not
-/// one page per reply scattered over the whole index (measured: a quarter of the bytes written).
-/// The random part keeps ids unguessable; access is checked against the owner all the same.
+/// one page per reply scattered over the whole index (measured on the reply cycle: 4.1 kB written
+/// per request instead of 9.6, HTTP included). The random part keeps ids unguessable; access is
+/// checked against the owner all the same.
 pub fn session_id() -> String {
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_millis());
     let time = (millis as u64 & 0xFFFF_FFFF_FFFF).to_be_bytes();
