@@ -370,7 +370,7 @@ impl Session {
     pub fn reply(&mut self, analyzer: &Analyzer, reply: Reply) -> Result<Feedback, EngineError> {
         let (said, turn) = self.utterance(&reply)?;
         let analysis = analyzer.analyze(&said, &turn.partner_line);
-        self.reply_analyzed(reply, analysis)
+        self.step(reply, said, turn, analysis)
     }
 
     /// The engine's step for a reply whose text was already analysed: `analysis` must be the
@@ -378,6 +378,11 @@ impl Session {
     /// time the engine alone.
     pub fn reply_analyzed(&mut self, reply: Reply, analysis: Analysis) -> Result<Feedback, EngineError> {
         let (said, turn) = self.utterance(&reply)?;
+        self.step(reply, said, turn, analysis)
+    }
+
+    /// Takes a reply that [`Session::utterance`] accepted, saying `said` to `turn`.
+    fn step(&mut self, reply: Reply, said: String, turn: Turn, analysis: Analysis) -> Result<Feedback, EngineError> {
         let Position::At { node: node_index, .. } = self.position else { return Err(EngineError::Finished) };
         let node = &self.scenario.nodes[node_index];
         let (choice_number, next, effects, fixed_delta) = match &reply {
