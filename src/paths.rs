@@ -27,7 +27,7 @@ pub struct Args {
 
 /// Runs `rehearse paths`.
 pub fn run(analyzer: &Analyzer, args: Args) -> Result<ExitCode> {
-    let scenario = find(&args.scenario)?.checked(analyzer)?;
+    let scenario = find(&args.scenario, analyzer)?.checked(analyzer)?;
     let limits = Limits { max_paths: args.max_paths, ..Limits::default() };
     let table = outcome_table(scenario, analyzer, args.seed, limits);
     let mut out = io::stdout().lock();

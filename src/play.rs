@@ -23,7 +23,7 @@ pub struct Args {
 
 /// Runs `rehearse play`.
 pub fn run(analyzer: &Analyzer, args: Args) -> Result<ExitCode> {
-    let source = args.scenario.as_deref().map(find).transpose()?;
+    let source = args.scenario.as_deref().map(|name| find(name, analyzer)).transpose()?;
     let options = Options { seed: args.seed, coach: !args.no_coach };
     rehearse_repl::run(analyzer, source, bundled_sources(), options)?;
     Ok(ExitCode::SUCCESS)

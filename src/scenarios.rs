@@ -8,8 +8,9 @@ pub use rehearse_repl::Source;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 
-/// Finds `name`: an existing file path, or the id of a bundled scenario.
-pub fn find(name: &str) -> Result<Source> {
+/// Finds `name`: an existing file path, or the id of a bundled scenario (`analyzer` reads the
+/// bundled scenarios' ids when no file name matches).
+pub fn find(name: &str, analyzer: &Analyzer) -> Result<Source> {
     let path = Path::new(name);
     if path.is_file() {
         return Source::read(path);
@@ -19,8 +20,7 @@ pub fn find(name: &str) -> Result<Source> {
         return Ok(bundled_source(bundled, text));
     }
     // A bundled scenario whose file name differs from its id is found by its id.
-    let analyzer = Analyzer::builtin();
-    let by_id = bundled_sources().into_iter().find(|source| source.load(&analyzer).is_ok_and(|s| s.id == name));
+    let by_id = bundled_sources().into_iter().find(|source| source.load(analyzer).is_ok_and(|s| s.id == name));
     match by_id {
         Some(source) => Ok(source),
         None => {
