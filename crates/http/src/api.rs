@@ -469,7 +469,7 @@ pub async fn post_reply(
         match answer(&app, &mut live, owner, &id, request.turn, reply.clone()).await {
             Ok(response) => {
                 // An ended conversation takes no more replies; an undo rebuilds it from the store.
-                if matches!(response.next, Next::Turn(_)) {
+                if !live.session.has_ended() {
                     *kept = Some(live);
                 } else {
                     drop(kept);
