@@ -325,23 +325,20 @@ async fn insert_sessions(connection: &mut AnyConnection, sessions: &[&NewSession
     let versions: Vec<(&NewSession, &Arc<str>)> =
         sessions.iter().filter_map(|&session| Some((session, session.source.as_ref()?))).collect();
     if !versions.is_empty() {
-        let sql = format!(
-            "INSERT INTO scenario_versions (hash, scenario_id, source) VALUES {} ON CONFLICT (hash) DO NOTHING",
-            placeholders(3, versions.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for (session, source) in versions {
-            query = query.bind(&session.scenario_hash).bind(&session.scenario_id).bind(&**source);
-        }
-        query.execute(&mut *connection).await?;
+        let columns = ["hash", "scenario_id", "source"];
+        insert_rows(
+            connection,
+            "scenario_versions",
+            &columns,
+            "ON CONFLICT (hash) DO NOTHING",
+            &versions,
+            |query, (session, source)| query.bind(&session.scenario_hash).bind(&session.scenario_id).bind(&source[..]),
+        )
+        .await?;
     }
-    let sql = format!(
-        "INSERT INTO sessions (id, owner, scenario_id, scenario_hash, seed, label, created_at) VALUES {}",
-        placeholders(7, sessions.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for session in sessions {
-        query = query
+    let columns = ["id", "owner", "scenario_id", "scenario_hash", "seed", "label", "created_at"];
+    insert_rows(connection, "sessions", &columns, "", sessions, |query, session| {
+        query
             .bind(&session.id)
             .bind(session.owner)
             .bind(&session.scenario_id)
@@ -349,31 +346,47 @@ async fn insert_sessions(connection: &mut AnyConnection, sessions: &[&NewSession
             // SQLite integers are signed; the seed round-trips through the same bits.
             .bind(session.seed as i64)
             .bind(&session.label)
-            .bind(session.created_at);
-    }
-    query.execute(&mut *connection).await?;
-    Ok(())
+            .bind(session.created_at)
+    })
+    .await
 }
 
 /// Inserts events in one statement: all of them, or none if one fails (its position is taken, or
 /// its session is gone).
 async fn insert_events(connection: &mut AnyConnection, events: &[&NewEvent]) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "INSERT INTO events (session_id, seq, kind, choice, text, analysis, created_at) VALUES {}",
-        placeholders(7, events.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for event in events {
-        query = query
+    let columns = ["session_id", "seq", "kind", "choice", "text", "analysis", "created_at"];
+    insert_rows(connection, "events", &columns, "", events, |query, event| {
+        query
             .bind(&event.id)
             .bind(event.seq)
             .bind(event.kind)
             .bind(event.choice)
             .bind(&event.text)
             .bind(&event.analysis)
-            .bind(event.now);
-    }
-    query.execute(&mut *connection).await?;
+            .bind(event.now)
+    })
+    .await
+}
+
+/// A query on either database.
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+/// Inserts `rows` into `table` in one statement, `INSERT ... VALUES (...), (...) {tail}`; `bind`
+/// adds one row's values, in the order of `columns`.
+async fn insert_rows<T>(
+    connection: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    tail: &str,
+    rows: &[T],
+    bind: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES {} {tail}",
+        columns.join(", "),
+        placeholders(columns.len(), rows.len())
+    );
+    rows.iter().fold(sqlx::query(&sql), bind).execute(connection).await?;
     Ok(())
 }
 
