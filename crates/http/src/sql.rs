@@ -9,15 +9,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use rehearse_core::analyze::Analysis;
+use rehearse_core::engine::Reply;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::pool::PoolConnection;
 use sqlx::{Acquire, Any, AnyConnection, AnyPool, Executor, Row};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::store::{
-    Appended, Counselor, CounselorId, Event, SessionStore, SessionSummary, StoreError, StoredSession, event_columns,
-    event_from_columns,
-};
+use crate::store::{Appended, Counselor, CounselorId, Event, SessionStore, SessionSummary, StoreError, StoredSession};
 
 /// Sessions and counselors in SQLite or PostgreSQL.
 #[derive(Debug)]
@@ -501,4 +500,51 @@ async fn apply_together(connection: &mut AnyConnection, writes: &[&Write]) -> Re
         });
     }
     Ok(outcomes)
+}
+
+/// The columns of an event: `kind`, `choice`, `text` and `analysis` (JSON).
+struct EventColumns<'a> {
+    pub kind: &'static str,
+    pub choice: Option<i64>,
+    pub text: Option<&'a str>,
+    pub analysis: Option<String>,
+}
+
+/// Splits an event into its columns.
+fn event_columns(event: &Event) -> Result<EventColumns<'_>, StoreError> {
+    let analysis = |analysis: &Analysis| serde_json::to_string(analysis).map_err(|e| StoreError(e.to_string()));
+    Ok(match event {
+        Event::Reply { reply: Reply::Choice(number), analysis: scored } => EventColumns {
+            kind: "choice",
+            choice: Some(i64::try_from(*number).unwrap_or(i64::MAX)),
+            text: None,
+            analysis: Some(analysis(scored)?),
+        },
+        Event::Reply { reply: Reply::Text(text), analysis: scored } => {
+            EventColumns { kind: "text", choice: None, text: Some(text.as_str()), analysis: Some(analysis(scored)?) }
+        }
+        Event::Undo => EventColumns { kind: "undo", choice: None, text: None, analysis: None },
+    })
+}
+
+/// Rebuilds an event from its columns.
+fn event_from_columns(
+    kind: &str,
+    choice: Option<i64>,
+    text: Option<String>,
+    analysis: Option<String>,
+) -> Result<Event, StoreError> {
+    let scored = |analysis: Option<String>| -> Result<Analysis, StoreError> {
+        let json = analysis.ok_or_else(|| StoreError("a reply is stored without its analysis".into()))?;
+        serde_json::from_str(&json).map_err(|e| StoreError(format!("a stored analysis does not read back: {e}")))
+    };
+    match (kind, choice, text) {
+        ("choice", Some(number), _) => Ok(Event::Reply {
+            reply: Reply::Choice(usize::try_from(number).map_err(|_| StoreError("bad choice".into()))?),
+            analysis: scored(analysis)?,
+        }),
+        ("text", _, Some(text)) => Ok(Event::Reply { reply: Reply::Text(text), analysis: scored(analysis)? }),
+        ("undo", _, _) => Ok(Event::Undo),
+        (kind, _, _) => Err(StoreError(format!("an event of kind `{kind}` lacks its value"))),
+    }
 }

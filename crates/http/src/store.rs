@@ -6,8 +6,6 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use rehearse_core::analyze::Analysis;
-use rehearse_core::engine::Reply;
 
 /// A counselor's id in the store.
 pub type CounselorId = i64;
@@ -111,51 +109,4 @@ pub trait SessionStore: Send + Sync + 'static {
     async fn append(&self, id: &str, seq: usize, event: &Event, now: i64) -> Result<Appended, StoreError>;
     /// Deletes the session and its log; `false` if it does not exist or is not `owner`'s.
     async fn delete_session(&self, owner: CounselorId, id: &str) -> Result<bool, StoreError>;
-}
-
-/// The columns of an event: `kind`, `choice`, `text` and `analysis` (JSON).
-pub(crate) struct EventColumns<'a> {
-    pub kind: &'static str,
-    pub choice: Option<i64>,
-    pub text: Option<&'a str>,
-    pub analysis: Option<String>,
-}
-
-/// Splits an event into its columns.
-pub(crate) fn event_columns(event: &Event) -> Result<EventColumns<'_>, StoreError> {
-    let analysis = |analysis: &Analysis| serde_json::to_string(analysis).map_err(|e| StoreError(e.to_string()));
-    Ok(match event {
-        Event::Reply { reply: Reply::Choice(number), analysis: scored } => EventColumns {
-            kind: "choice",
-            choice: Some(i64::try_from(*number).unwrap_or(i64::MAX)),
-            text: None,
-            analysis: Some(analysis(scored)?),
-        },
-        Event::Reply { reply: Reply::Text(text), analysis: scored } => {
-            EventColumns { kind: "text", choice: None, text: Some(text.as_str()), analysis: Some(analysis(scored)?) }
-        }
-        Event::Undo => EventColumns { kind: "undo", choice: None, text: None, analysis: None },
-    })
-}
-
-/// Rebuilds an event from its columns.
-pub(crate) fn event_from_columns(
-    kind: &str,
-    choice: Option<i64>,
-    text: Option<String>,
-    analysis: Option<String>,
-) -> Result<Event, StoreError> {
-    let scored = |analysis: Option<String>| -> Result<Analysis, StoreError> {
-        let json = analysis.ok_or_else(|| StoreError("a reply is stored without its analysis".into()))?;
-        serde_json::from_str(&json).map_err(|e| StoreError(format!("a stored analysis does not read back: {e}")))
-    };
-    match (kind, choice, text) {
-        ("choice", Some(number), _) => Ok(Event::Reply {
-            reply: Reply::Choice(usize::try_from(number).map_err(|_| StoreError("bad choice".into()))?),
-            analysis: scored(analysis)?,
-        }),
-        ("text", _, Some(text)) => Ok(Event::Reply { reply: Reply::Text(text), analysis: scored(analysis)? }),
-        ("undo", _, _) => Ok(Event::Undo),
-        (kind, _, _) => Err(StoreError(format!("an event of kind `{kind}` lacks its value"))),
-    }
 }
