@@ -29,8 +29,7 @@ mod tag;
 mod text;
 
 use std::cell::OnceCell;
-use std::collections::{BTreeSet, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -401,28 +400,7 @@ struct SentenceMarks {
 
 /// The reflection rule's stopwords, looked up for every word of a sentence that might echo the
 /// partner: hashed with FNV-1a, which is much cheaper than the default hasher on short words.
-pub(crate) type Stopwords = HashSet<String, BuildHasherDefault<Fnv1a>>;
-
-/// The FNV-1a hash: a multiply and an xor per byte.
-pub(crate) struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Fnv1a {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv1a {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
+pub(crate) type Stopwords = fnv::FnvHashSet<String>;
 
 /// A set of tags, one bit per tag.
 #[derive(Debug, Clone, Copy, Default)]
