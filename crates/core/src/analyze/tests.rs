@@ -125,6 +125,10 @@ fn reflecting_the_partners_own_words_is_reflective_listening() {
     // A statement framed on the partner's side reflects even without shared words.
     assert_tags("So you carried all of it alone.", "", &[Tag::ReflectiveListening]);
     assert_tags("It sounds like you felt invisible.", "", &[Tag::ReflectiveListening]);
+    // The other ways counselors open a reflection.
+    assert_tags("Sounds as though the move took more out of you than anyone saw.", "", &[Tag::ReflectiveListening]);
+    assert_tags("It seems as if your sister gets the final say.", "", &[Tag::ReflectiveListening]);
+    assert_tags("What I'm hearing you say is that the mornings are the worst.", "", &[Tag::ReflectiveListening]);
 }
 
 #[test]
