@@ -80,6 +80,9 @@ fn accusing_why_is_not_a_curious_question() {
     assert_tags("Why can't you ever be on time?", "", &[Tag::Criticism]);
     assert_tags("What was the hardest part of today?", "", &[Tag::OpenQuestion]);
     assert_tags("Can you tell me more about the meeting?", "", &[Tag::OpenQuestion]);
+    // A counselor seeing a couple asks both of them.
+    assert_tags("Tell us a bit about how Sundays usually go.", "", &[Tag::OpenQuestion]);
+    assert_tags("Walk us through the last argument.", "", &[Tag::OpenQuestion]);
     assert_tags("Why don't you just quit?", "", &[Tag::UnsolicitedAdvice]);
     assert_tags("What time is the dentist?", "", &[]);
 }
