@@ -188,6 +188,64 @@ fn common_idioms_of_the_breakdowns_are_recognised() {
     assert_tags("Give me five minutes to breathe, and then I'm all yours.", "", &[Tag::SelfRegulation]);
 }
 
+/// Each principle in words people use when they are not reaching for the stock phrase.
+#[test]
+fn everyday_phrasings_of_the_principles_are_recognised() {
+    // A pause: the state named, a way out of the room, a time to come back.
+    assert_tags(
+        "I'm too worked up to talk about this well. Can we sort it after the kids are asleep?",
+        "",
+        &[Tag::SelfRegulation],
+    );
+    assert_tags("I need a bit of time to clear my head. Back in half an hour.", "", &[Tag::SelfRegulation]);
+    assert_tags("Let's break for ten minutes and then try again.", "", &[Tag::SelfRegulation]);
+    // Differences that need no winner.
+    assert_tags("We're just built differently about holidays.", "", &[Tag::RespectDifferences]);
+    assert_tags("We plan trips differently, but that's okay.", "", &[Tag::RespectDifferences]);
+    assert_tags("I want to honour how your family does Christmas.", "", &[Tag::RespectDifferences]);
+    assert_tags("We don't have to see eye to eye on the wedding list.", "", &[Tag::RespectDifferences]);
+    // Counter-attacks and the innocent-victim stance.
+    assert_tags("Well, what about all the takeaways you ordered?", "", &[Tag::Defensiveness]);
+    assert_tags("Why is it always me who gets the blame?", "", &[Tag::Defensiveness]);
+    assert_tags("Fine, so I'm the bad guy again.", "", &[Tag::Defensiveness]);
+    // Character attacks with other verbs than "you're".
+    assert_tags("You get so stubborn whenever my sister visits.", "", &[Tag::Criticism]);
+    assert_tags("How can you be this careless with the car?", "", &[Tag::Criticism]);
+    // Mockery.
+    assert_tags("Talking to you is like talking to a brick wall.", "", &[Tag::Contempt]);
+    assert_tags("Some of us have to get up early, you know.", "", &[Tag::Contempt]);
+    assert_tags("Redecorate the whole flat? Good luck with that.", "", &[Tag::Contempt]);
+    assert_tags("As you wish, your highness.", "", &[Tag::Contempt]);
+    // Shutting down and brushing off.
+    assert_tags("I'm done with this discussion.", "", &[Tag::Stonewalling]);
+    assert_tags("Not now, not ever.", "", &[Tag::Stonewalling]);
+    // An order to look away from the feeling fixes as well as it minimises.
+    assert_tags("Just focus on the positives.", "", &[Tag::Minimizing, Tag::UnsolicitedAdvice]);
+    assert_tags("Whoa, tone it down. It'll work itself out.", "", &[Tag::Minimizing]);
+    // Fixing, and half-apologies.
+    assert_tags("Ugh, just call a plumber.", "", &[Tag::UnsolicitedAdvice]);
+    assert_tags("Next time, ask for the receipt.", "", &[Tag::UnsolicitedAdvice]);
+    assert_tags("tbh u should ask for a raise", "", &[Tag::UnsolicitedAdvice]);
+    assert_tags("I apologise if that came across wrong.", "", &[Tag::NonApology]);
+    assert_tags("Okay, sorry, happy?", "", &[Tag::NonApology]);
+    // Speaking from one's own side.
+    assert_tags("I do feel tense when the bills pile up.", "", &[Tag::IStatement]);
+    assert_tags("I've been so anxious about the move.", "", &[Tag::IStatement]);
+    // A promise with a day on it, and a recurring "together".
+    assert_tags("I'm booking the vet for Friday.", "", &[Tag::Commitment]);
+    assert_tags("What if we always eat breakfast together on weekdays?", "", &[Tag::ConnectionRitual]);
+}
+
+/// The new phrasings above stay out of the sentences they resemble.
+#[test]
+fn lookalikes_of_those_phrasings_are_left_alone() {
+    assert_tags("I didn't grow up with pets.", "", &[]);
+    assert_tags("I'm not ever buying that brand again.", "", &[]);
+    assert_tags("And what about your trip, how was it?", "", &[Tag::OpenQuestion]);
+    // A promise, but no pause: nothing was named that needs one.
+    assert_tags("I'll call you back in ten, I'm at the till.", "", &[Tag::Commitment]);
+}
+
 #[test]
 fn style_and_score_follow_the_tags() {
     let analysis = ANALYZER.analyze("That makes sense. What would help most right now?", "");
