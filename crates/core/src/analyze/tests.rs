@@ -234,6 +234,15 @@ fn everyday_phrasings_of_the_principles_are_recognised() {
     // A promise with a day on it, and a recurring "together".
     assert_tags("I'm booking the vet for Friday.", "", &[Tag::Commitment]);
     assert_tags("What if we always eat breakfast together on weekdays?", "", &[Tag::ConnectionRitual]);
+    assert_tags("Could we have a little Sunday ritual, just coffee and the crossword?", "", &[Tag::ConnectionRitual]);
+    // Owning it, praising it, asking it in a text without its question mark.
+    assert_tags("That wasn't fair of me.", "", &[Tag::Accountability]);
+    assert_tags("Honestly, I owe you an apology for Saturday.", "", &[Tag::Accountability]);
+    assert_tags("Well done on the marathon!", "", &[Tag::Appreciation]);
+    assert_tags("how was the interview", "", &[Tag::OpenQuestion]);
+    assert_tags("If I've understood you right, the worst part was the waiting.", "", &[Tag::ReflectiveListening]);
+    assert_tags("It isn't petty to mind that.", "", &[Tag::Validation]);
+    assert_tags("I'm fried. Can I have a bit of time? I do want to hear you out.", "", &[Tag::SelfRegulation]);
 }
 
 /// The new phrasings above stay out of the sentences they resemble.
@@ -241,6 +250,14 @@ fn everyday_phrasings_of_the_principles_are_recognised() {
 fn lookalikes_of_those_phrasings_are_left_alone() {
     assert_tags("I didn't grow up with pets.", "", &[]);
     assert_tags("I'm not ever buying that brand again.", "", &[]);
+    assert_tags("His mum's proud of you, you know.", "", &[]);
+    assert!(!tags("You might be lucky with the weather.", "").contains(&Tag::Accountability));
+    assert_tags("There was a parcel I didn't know about on the step.", "", &[]);
+    assert_tags(
+        "You're carrying all of it, and that's not fair on you.",
+        "",
+        &[Tag::ReflectiveListening, Tag::Validation],
+    );
     assert_tags("And what about your trip, how was it?", "", &[Tag::OpenQuestion]);
     // A promise, but no pause: nothing was named that needs one.
     assert_tags("I'll call you back in ten, I'm at the till.", "", &[Tag::Commitment]);
