@@ -305,7 +305,7 @@ impl Analyzer {
     fn conclude(&self, original: &str, reply: &Normalized, hits: Vec<Hit>) -> Analysis {
         // By tag in the order of labels.md, then in reply order: each tag's ranges, ready to merge.
         let mut ranges: Vec<(Tag, Range<usize>)> =
-            hits.into_iter().map(|hit| (hit.tag, reply.original_range(hit.range))).collect();
+            hits.into_iter().map(|hit| (hit.tag, reply.original_range(quoted_part(&reply.text, hit.range)))).collect();
         ranges.sort_unstable_by_key(|(tag, range)| (*tag, range.start, range.end));
         let mut tags: Vec<TagHit> = Vec::new();
         for group in ranges.chunk_by(|a, b| a.0 == b.0) {
@@ -470,6 +470,16 @@ fn stem(word: &str) -> &str {
         }
     }
     word
+}
+
+/// The part of a hit worth quoting: without the separators a pattern matched to tell where a
+/// phrase starts (", grow up" quotes as "grow up"), nor spaces at either end.
+fn quoted_part(text: &str, range: Range<usize>) -> Range<usize> {
+    let Some(hit) = text.get(range.clone()) else { return range };
+    let is_separator = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-');
+    let start = range.start + (hit.len() - hit.trim_start_matches(is_separator).len());
+    let end = range.start + hit.trim_end_matches(char::is_whitespace).len();
+    if start < end { start..end } else { range }
 }
 
 /// Merges overlapping ranges of the original text, given in order, and attaches their text.

@@ -225,6 +225,8 @@ fn everyday_phrasings_of_the_principles_are_recognised() {
     // Fixing, and half-apologies.
     assert_tags("Ugh, just call a plumber.", "", &[Tag::UnsolicitedAdvice]);
     assert_tags("Next time, ask for the receipt.", "", &[Tag::UnsolicitedAdvice]);
+    assert_tags("Next time I'll ring before I leave the office, every time.", "", &[Tag::Commitment]);
+    assert_tags("Everybody's kids go through that.", "", &[Tag::Minimizing]);
     assert_tags("tbh u should ask for a raise", "", &[Tag::UnsolicitedAdvice]);
     assert_tags("I apologise if that came across wrong.", "", &[Tag::NonApology]);
     assert_tags("Okay, sorry, happy?", "", &[Tag::NonApology]);
@@ -297,6 +299,13 @@ fn evidence_spans_index_the_original_text() {
     }
     let texts: Vec<&str> = hit.evidence.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(texts, ["I\u{2019}m sorry I didn\u{2019}t call", "That\u{2019}s on me"]);
+}
+
+#[test]
+fn quotes_leave_out_the_separators_a_pattern_needed() {
+    // The patterns match the comma to tell where a phrase starts; the quote starts at the phrase.
+    assert_eq!(evidence("Seriously, grow up.", "", Tag::Contempt), ["grow up"]);
+    assert_eq!(evidence("Okay, how did the talk go?", "", Tag::OpenQuestion), ["how did the talk go?"]);
 }
 
 #[test]
