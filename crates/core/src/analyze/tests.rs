@@ -245,6 +245,27 @@ fn everyday_phrasings_of_the_principles_are_recognised() {
     assert_tags("If I've understood you right, the worst part was the waiting.", "", &[Tag::ReflectiveListening]);
     assert_tags("It isn't petty to mind that.", "", &[Tag::Validation]);
     assert_tags("I'm fried. Can I have a bit of time? I do want to hear you out.", "", &[Tag::SelfRegulation]);
+    // Feelings told through the body, and needs softened with "just".
+    assert_tags("My chest tightens every time the phone buzzes.", "", &[Tag::IStatement]);
+    assert_tags("I'd really like a say before the dog gets booked in.", "", &[Tag::IStatement]);
+    // Promises with a day, a condition, or a "won't".
+    assert_tags("I'll email the landlord whenever something breaks.", "", &[Tag::Commitment]);
+    assert_tags("I won't mention the scan to anyone until you say so.", "", &[Tag::Commitment]);
+    assert_tags("Tomorrow morning I'll ring the bank myself.", "", &[Tag::Commitment]);
+    // Mockery, and blame dressed as a feeling.
+    assert_tags("Stop the press, he emptied the bin.", "", &[Tag::Contempt]);
+    assert_tags("Eat with a fork like a normal person.", "", &[Tag::Contempt]);
+    assert_tags("Well, that's just perfect.", "", &[Tag::Contempt]);
+    assert_tags("I feel like you only hear what suits you.", "", &[Tag::Criticism]);
+    assert_tags("You treat every plan like a negotiation.", "", &[Tag::Criticism]);
+    // Excuses, counters, and brushing it off as a joke.
+    assert_tags("I was only tidying the drawer, I wasn't snooping.", "", &[Tag::Defensiveness]);
+    assert_tags("Don't pin this on me.", "", &[Tag::Defensiveness]);
+    assert_tags("It was just banter, mate.", "", &[Tag::Minimizing]);
+    assert_tags("Plenty of people have it much worse.", "", &[Tag::Minimizing]);
+    // Apologies that are not.
+    assert_tags("Sorry my music bothers you so much.", "", &[Tag::NonApology]);
+    assert_tags("soz if that was a bit much", "", &[Tag::NonApology]);
 }
 
 /// The new phrasings above stay out of the sentences they resemble.
@@ -254,6 +275,7 @@ fn lookalikes_of_those_phrasings_are_left_alone() {
     assert_tags("I'm not ever buying that brand again.", "", &[]);
     assert_tags("His mum's proud of you, you know.", "", &[]);
     assert!(!tags("You might be lucky with the weather.", "").contains(&Tag::Accountability));
+    assert_tags("I feel like you deserve a proper break.", "", &[]);
     assert_tags("There was a parcel I didn't know about on the step.", "", &[]);
     assert_tags(
         "You're carrying all of it, and that's not fair on you.",

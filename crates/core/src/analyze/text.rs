@@ -282,6 +282,7 @@ static TEXTING_FORMS: WordTable = WordTable::new(&[
     ("r", "are"),
     ("rn", "right now"),
     ("shouldnt", "shouldn't"),
+    ("soz", "sorry"),
     ("srry", "sorry"),
     ("sry", "sorry"),
     ("tbh", "to be honest"),
