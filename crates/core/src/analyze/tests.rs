@@ -266,6 +266,18 @@ fn everyday_phrasings_of_the_principles_are_recognised() {
     // Apologies that are not.
     assert_tags("Sorry my music bothers you so much.", "", &[Tag::NonApology]);
     assert_tags("soz if that was a bit much", "", &[Tag::NonApology]);
+    // Support without the stock phrases.
+    assert_tags("That would've floored me.", "", &[Tag::Validation]);
+    assert_tags("Feeling both at once is so normal for new parents.", "", &[Tag::Validation]);
+    assert_tags("I'm really glad you told me.", "", &[Tag::Validation]);
+    assert_tags("Hey. I'm not going anywhere.", "", &[Tag::Validation]);
+    // Differences left standing.
+    assert_tags("Your pace with this doesn't have to match mine.", "", &[Tag::RespectDifferences]);
+    assert_tags("I prefer plans, you prefer surprises, and neither's wrong.", "", &[Tag::RespectDifferences]);
+    // A pause asked for until a moment, or in a few texted words.
+    assert_tags("I need until the weekend's over, then I'll come back to this properly.", "", &[Tag::SelfRegulation]);
+    assert_tags("10 mins outside then we talk", "", &[Tag::SelfRegulation]);
+    assert_tags("Would you ring the mental health line with me?", "", &[Tag::SeekSupport]);
 }
 
 /// The new phrasings above stay out of the sentences they resemble.
