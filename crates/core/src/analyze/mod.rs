@@ -254,7 +254,9 @@ impl Analyzer {
                 hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
                 continue;
             }
-            if text.ends_with('?') || context.text().is_empty() {
+            // An answer reuses the words of the question it answers ("Blue or grey?" "Grey."):
+            // echoing a question is no reflection.
+            if text.ends_with('?') || context.text().is_empty() || context.text().trim_end().ends_with('?') {
                 continue;
             }
             let context_stems = context_stems.get_or_insert_with(|| {

@@ -125,6 +125,8 @@ fn reflecting_the_partners_own_words_is_reflective_listening() {
     );
     // The same words with no partner line to echo are no reflection.
     assert_tags("The whole weekend on the garage, and nobody helped.", "", &[]);
+    // Nor is the answer to a question, which reuses the question's words.
+    assert_tags("Grey paint, the blue curtains clash.", "Blue paint or grey paint with the curtains?", &[]);
     // A statement framed on the partner's side reflects even without shared words.
     assert_tags("So you carried all of it alone.", "", &[Tag::ReflectiveListening]);
     assert_tags("It sounds like you felt invisible.", "", &[Tag::ReflectiveListening]);
