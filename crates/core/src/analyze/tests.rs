@@ -280,6 +280,14 @@ fn everyday_phrasings_of_the_principles_are_recognised() {
     assert_tags("I need until the weekend's over, then I'll come back to this properly.", "", &[Tag::SelfRegulation]);
     assert_tags("10 mins outside then we talk", "", &[Tag::SelfRegulation]);
     assert_tags("Would you ring the mental health line with me?", "", &[Tag::SeekSupport]);
+    // Insults before the "you", blame handed down, and overreaction with a strong adverb.
+    assert_tags("Such a snowflake, honestly.", "", &[Tag::Contempt]);
+    assert_tags("Stop treating me like a child.", "", &[Tag::Contempt]);
+    assert_tags("She gets that stubborn streak from you.", "", &[Tag::Criticism]);
+    assert_tags("You're being completely paranoid.", "", &[Tag::Minimizing]);
+    // A day and a time of it, or a day taken off, make a promise.
+    assert_tags("Saturday after lunch, I'll fix the gate.", "", &[Tag::Commitment]);
+    assert_tags("I'll take the day off for the scan.", "", &[Tag::Commitment]);
 }
 
 /// The new phrasings above stay out of the sentences they resemble.
