@@ -298,6 +298,8 @@ fn lookalikes_of_those_phrasings_are_left_alone() {
     assert_tags("His mum's proud of you, you know.", "", &[]);
     assert!(!tags("You might be lucky with the weather.", "").contains(&Tag::Accountability));
     assert_tags("I feel like you deserve a proper break.", "", &[]);
+    assert_tags("You should see the state of the car park, it's heaving.", "", &[]);
+    assert_tags("You should see a doctor about that cough.", "", &[Tag::UnsolicitedAdvice]);
     assert_tags("There was a parcel I didn't know about on the step.", "", &[]);
     assert_tags(
         "You're carrying all of it, and that's not fair on you.",
