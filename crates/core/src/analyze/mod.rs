@@ -18,7 +18,8 @@
 //!    listening without a stock phrase (statements on the partner's side, echoes of their words);
 //! 5. apply suppressions ("sorry, but" cancels the apology in its sentence) and context
 //!    (advice the partner asked for is not unsolicited);
-//! 6. derive style, score and feedback.
+//! 6. derive style, score and feedback; evidence quotes a hit from its first word, without the
+//!    separators a pattern matched to tell where the phrase starts.
 //!
 //! The scan of step 2 takes the largest part of the time, then normalisation; see
 //! docs/performance.md.
@@ -228,7 +229,7 @@ impl Analyzer {
 
     /// Reflective listening without a stock phrase: a statement framed on the partner's side that
     /// says nothing about the speaker ("So you carried bedtime all week."), or a statement that
-    /// reuses enough of the partner's own content words.
+    /// reuses enough of the partner's own content words, unless their line was a question.
     fn reflection_hits(
         &self,
         reply: &str,
