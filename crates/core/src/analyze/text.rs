@@ -187,36 +187,59 @@ impl Folded {
         let capacity = if track { original.len() } else { 0 };
         let mut text = String::with_capacity(original.len());
         let mut table = Vec::with_capacity(capacity);
-        let mut push_char = |c: char, start: usize, end: usize| {
-            if track {
-                let origin = Origin { start: to_u32(start), end: to_u32(end) };
-                table.extend(std::iter::repeat_n(origin, c.len_utf8()));
-            }
-            text.push(c);
-        };
-        let mut chars = original.char_indices().peekable();
-        while let Some((start, c)) = chars.next() {
-            // A base character and the combining marks after it fold as one unit, so that
-            // composition ("e" + acute) works and no span can split them.
-            let mut end = start + c.len_utf8();
-            while let Some(&(next_at, next)) = chars.peek() {
-                if next.is_ascii() || canonical_combining_class(next) == 0 {
-                    break;
+        let bytes = original.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            // Runs of ASCII, most of any text ("I’m sorry" has one curly apostrophe), are copied
+            // whole. The run's last character is left to the loop below when a non-ASCII
+            // character follows it: that may be a combining mark, which folds with it.
+            let run_end = bytes[at..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |run| at + run);
+            let copy_end = if run_end < bytes.len() { run_end.saturating_sub(1).max(at) } else { run_end };
+            if copy_end > at {
+                let from = text.len();
+                text.push_str(&original[at..copy_end]);
+                text[from..].make_ascii_lowercase();
+                if track {
+                    table.extend((at..copy_end).map(|i| Origin { start: to_u32(i), end: to_u32(i + 1) }));
                 }
-                end = next_at + next.len_utf8();
-                chars.next();
+                at = copy_end;
             }
-            if c.is_ascii() && end == start + 1 {
-                push_char(c.to_ascii_lowercase(), start, end);
-                continue;
-            }
-            let unit = &original[start..end];
-            for folded_char in unit.chars().map(straighten).nfkc().flat_map(char::to_lowercase) {
-                push_char(straighten(folded_char), start, end);
+            if at < bytes.len() {
+                at = fold_unit(original, at, &mut text, track.then_some(&mut table));
             }
         }
         Folded { text, origins: track.then_some(Origins::Table(table)) }
     }
+}
+
+/// Folds the character at byte `start` of `original` together with the combining marks after it,
+/// as one unit, so that composition ("e" + acute) works and no span can split them; returns where
+/// the next unit starts.
+fn fold_unit(original: &str, start: usize, text: &mut String, mut table: Option<&mut Vec<Origin>>) -> usize {
+    let mut chars = original[start..].chars();
+    let Some(c) = chars.next() else { return original.len() };
+    let mut end = start + c.len_utf8();
+    for next in chars {
+        if next.is_ascii() || canonical_combining_class(next) == 0 {
+            break;
+        }
+        end += next.len_utf8();
+    }
+    let mut push_char = |folded: char| {
+        if let Some(table) = table.as_deref_mut() {
+            let origin = Origin { start: to_u32(start), end: to_u32(end) };
+            table.extend(std::iter::repeat_n(origin, folded.len_utf8()));
+        }
+        text.push(folded);
+    };
+    if c.is_ascii() && end == start + 1 {
+        push_char(c.to_ascii_lowercase());
+    } else {
+        for folded in original[start..end].chars().map(straighten).nfkc().flat_map(char::to_lowercase) {
+            push_char(straighten(folded));
+        }
+    }
+    end
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -309,75 +332,98 @@ static TEXTING_FORMS: WordTable = WordTable::new(&[
     ("yu", "you"),
 ]);
 
-/// Short words and what they are rewritten to, in byte order, with a test on length, first and
-/// last byte that rules out almost every other word before any comparison (this runs for every
-/// word of every reply). Words that pass the test ("what", "about", "too") are looked up by their
-/// bytes packed into one integer, which compares without a call to `memcmp`.
+/// Short words and what they are rewritten to, in byte order, behind a [`WordFilter`] that rules
+/// out almost every other word before any comparison. Words that pass it ("what", "about",
+/// "too") are looked up by their bytes packed into one integer, which compares without a call to
+/// `memcmp`.
 struct WordTable {
     entries: &'static [(&'static str, &'static str)],
     /// Each word's bytes, big-endian and padded with zeros: they sort as the words do.
     keys: [u64; WordTable::MAX_ENTRIES],
-    /// One bit per (length, first letter, last byte mod 32) of a listed word.
-    filter: [u64; WordTable::FILTER_WORDS],
+    filter: WordFilter,
 }
 
 impl WordTable {
-    const MAX_LEN: usize = 8;
     const MAX_ENTRIES: usize = 128;
-    const FILTER_WORDS: usize = (WordTable::MAX_LEN + 1) * 26 * 32 / 64;
 
     /// Builds the table at compile time; every word is 1 to 8 bytes, starts with a lowercase
     /// letter and comes after the one before it in byte order, so that it can be looked up by
     /// binary search.
     const fn new(entries: &'static [(&'static str, &'static str)]) -> WordTable {
         assert!(entries.len() <= WordTable::MAX_ENTRIES);
-        let mut filter = [0; WordTable::FILTER_WORDS];
+        let mut filter = WordFilter::EMPTY;
         let mut keys = [u64::MAX; WordTable::MAX_ENTRIES];
         let mut i = 0;
         while i < entries.len() {
-            let word = entries[i].0.as_bytes();
-            assert!(!word.is_empty() && word.len() <= WordTable::MAX_LEN && word[0].is_ascii_lowercase());
-            assert!(i == 0 || comes_before(entries[i - 1].0.as_bytes(), word));
-            let bit = WordTable::filter_bit(word);
-            filter[bit / 64] |= 1 << (bit % 64);
-            keys[i] = WordTable::key(word);
+            let word = entries[i].0;
+            assert!(i == 0 || comes_before(entries[i - 1].0.as_bytes(), word.as_bytes()));
+            filter = filter.with(word);
+            keys[i] = word_key(word.as_bytes());
             i += 1;
         }
         WordTable { entries, keys, filter }
     }
 
-    /// The filter bit of a word of 1 to 8 bytes that starts with a lowercase letter.
-    const fn filter_bit(word: &[u8]) -> usize {
+    fn get(&self, word: &str) -> Option<&'static str> {
+        if !self.filter.may_hold(word) {
+            return None;
+        }
+        let at = self.keys[..self.entries.len()].binary_search(&word_key(word.as_bytes())).ok()?;
+        Some(self.entries[at].1)
+    }
+}
+
+/// A test on length, first and last byte that a set of short words passes and almost every other
+/// word fails, in a few instructions: it runs for every word of every reply.
+#[derive(Clone, Copy)]
+struct WordFilter {
+    /// One bit per (length, first letter, last byte mod 32) of a word in the set.
+    bits: [u64; WordFilter::WORDS],
+}
+
+impl WordFilter {
+    const MAX_LEN: usize = 8;
+    const WORDS: usize = (WordFilter::MAX_LEN + 1) * 26 * 32 / 64;
+    const EMPTY: WordFilter = WordFilter { bits: [0; WordFilter::WORDS] };
+
+    /// The filter that also passes `word`, which is 1 to 8 bytes and starts with a lowercase letter.
+    const fn with(mut self, word: &str) -> WordFilter {
+        let word = word.as_bytes();
+        assert!(!word.is_empty() && word.len() <= WordFilter::MAX_LEN && word[0].is_ascii_lowercase());
+        let bit = WordFilter::bit(word);
+        self.bits[bit / 64] |= 1 << (bit % 64);
+        self
+    }
+
+    /// Whether `word` may be in the set; `false` means it is not.
+    fn may_hold(&self, word: &str) -> bool {
+        let bytes = word.as_bytes();
+        let Some(&first) = bytes.first() else { return false };
+        if bytes.len() > WordFilter::MAX_LEN || !first.is_ascii_lowercase() {
+            return false;
+        }
+        let bit = WordFilter::bit(bytes);
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// The bit of a word of 1 to 8 bytes that starts with a lowercase letter.
+    const fn bit(word: &[u8]) -> usize {
         let first = (word[0] - b'a') as usize;
         let last = (word[word.len() - 1] % 32) as usize;
         (word.len() * 26 + first) * 32 + last
     }
+}
 
-    /// A word of up to 8 bytes as one integer. Words hold no zero byte, so no two share a key,
-    /// and a word sorts before the words it starts, as in byte order.
-    const fn key(word: &[u8]) -> u64 {
-        let mut key = 0;
-        let mut i = 0;
-        while i < WordTable::MAX_LEN {
-            key = key << 8 | if i < word.len() { word[i] as u64 } else { 0 };
-            i += 1;
-        }
-        key
+/// A word of up to 8 bytes as one integer. Words hold no zero byte, so no two share a key, and a
+/// word sorts before the words it starts, as in byte order.
+const fn word_key(word: &[u8]) -> u64 {
+    let mut key = 0;
+    let mut i = 0;
+    while i < WordFilter::MAX_LEN {
+        key = key << 8 | if i < word.len() { word[i] as u64 } else { 0 };
+        i += 1;
     }
-
-    fn get(&self, word: &str) -> Option<&'static str> {
-        let bytes = word.as_bytes();
-        let &first = bytes.first()?;
-        if bytes.len() > WordTable::MAX_LEN || !first.is_ascii_lowercase() {
-            return None;
-        }
-        let bit = WordTable::filter_bit(bytes);
-        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
-            return None;
-        }
-        let at = self.keys[..self.entries.len()].binary_search(&WordTable::key(bytes)).ok()?;
-        Some(self.entries[at].1)
-    }
+    key
 }
 
 /// Whether `a` comes strictly before `b` in byte order (`Ord` for use at compile time).
@@ -392,17 +438,18 @@ const fn comes_before(a: &[u8], b: &[u8]) -> bool {
     a.len() < b.len()
 }
 
-/// The one contracted spelling of two words ("do not" -> "don't"), looked up by the second word,
-/// which rules out most pairs at once.
-fn contraction(first: &str, second: &str) -> Option<&'static str> {
-    let firsts: &[(&str, &str)] = match second {
-        "am" => &[("i", "i'm")],
-        "are" => &[("you", "you're"), ("we", "we're"), ("they", "they're")],
-        "is" => &[("it", "it's"), ("that", "that's"), ("what", "what's")],
-        "will" => &[("i", "i'll"), ("you", "you'll"), ("we", "we'll")],
-        "would" => &[("i", "i'd")],
-        "us" => &[("let", "let's")],
-        "not" => &[
+/// Spelled-out contractions, by their second word, with the one contracted spelling of each pair
+/// ("do not" -> "don't").
+const CONTRACTIONS: &[(&str, &[(&str, &str)])] = &[
+    ("am", &[("i", "i'm")]),
+    ("are", &[("you", "you're"), ("we", "we're"), ("they", "they're")]),
+    ("is", &[("it", "it's"), ("that", "that's"), ("what", "what's")]),
+    ("will", &[("i", "i'll"), ("you", "you'll"), ("we", "we'll")]),
+    ("would", &[("i", "i'd")]),
+    ("us", &[("let", "let's")]),
+    (
+        "not",
+        &[
             ("do", "don't"),
             ("does", "doesn't"),
             ("did", "didn't"),
@@ -418,10 +465,31 @@ fn contraction(first: &str, second: &str) -> Option<&'static str> {
             ("have", "haven't"),
             ("has", "hasn't"),
         ],
-        _ => return None,
-    };
+    ),
+];
+
+/// The contracted spelling of `first` followed by `second`, if [`CONTRACTIONS`] lists the pair.
+fn contraction(first: &str, second: &str) -> Option<&'static str> {
+    let (_, firsts) = CONTRACTIONS.iter().find(|(listed, _)| *listed == second)?;
     firsts.iter().find(|(listed, _)| *listed == first).map(|&(_, contracted)| contracted)
 }
+
+/// The words a rewrite can start with: a texting form, "ur", or the first word of a spelled-out
+/// contraction. Every other word is passed over after one test.
+static REWRITE_STARTS: WordFilter = {
+    let mut filter = TEXTING_FORMS.filter.with("ur");
+    let mut i = 0;
+    while i < CONTRACTIONS.len() {
+        let firsts = CONTRACTIONS[i].1;
+        let mut j = 0;
+        while j < firsts.len() {
+            filter = filter.with(firsts[j].0);
+            j += 1;
+        }
+        i += 1;
+    }
+    filter
+};
 
 /// Words after "ur" that show it means "you're" rather than "your" ("ur upset" / "ur mom").
 const UR_AS_YOU_ARE: &[&str] = &[
@@ -461,6 +529,7 @@ const UR_AS_YOU_ARE: &[&str] = &[
 
 /// The words of a folded text, in order: runs of letters, digits, apostrophes and the slash of
 /// "b/c" and "w/", as byte ranges.
+#[derive(Clone)]
 struct Words<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -531,19 +600,22 @@ fn rewrite_words(folded: Folded) -> (String, Option<Origins>) {
     let mut rewritten: Option<(String, Option<Vec<Origin>>)> = None;
     let mut copied_up_to = 0;
     let mut words = Words::of(text);
-    let mut next_range = words.next();
-    while let Some(word_range) = next_range.take() {
-        next_range = words.next();
+    while let Some(word_range) = words.next() {
         let word = &text[word_range.clone()];
+        if !REWRITE_STARTS.may_hold(word) {
+            continue;
+        }
+        let mut after = words.clone();
+        let next_range = after.next();
         let next = next_range.clone().map(|r| &text[r]);
         let adjacent = next_range.as_ref().is_some_and(|r| r.start == word_range.end + 1)
             && text.as_bytes()[word_range.end] == b' ';
         let (canonical, end) = if let Some(next) = next.filter(|_| adjacent)
             && let Some(joined) = contraction(word, next)
         {
-            let end = next_range.as_ref().map_or(word_range.end, |r| r.end);
-            next_range = words.next();
-            (joined, end)
+            // The second word is part of this rewrite.
+            words = after;
+            (joined, next_range.map_or(word_range.end, |r| r.end))
         } else if word == "ur" {
             let you_are = next.is_some_and(|n| UR_AS_YOU_ARE.contains(&n));
             (if you_are { "you're" } else { "your" }, word_range.end)
@@ -603,8 +675,9 @@ fn shouted_words(original: &str, normalized: &Normalized) -> Vec<Range<usize>> {
     Words::of(&normalized.text)
         .filter(|range| {
             let source = &original[normalized.original_range(range.clone())];
-            source.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && source.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+            // The first lowercase letter settles most words.
+            source.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+                && source.chars().filter(|c| c.is_alphabetic()).count() >= 2
         })
         .collect()
 }
@@ -661,6 +734,23 @@ mod tests {
         assert_eq!(&original[range], "dont");
         let range = normalized.original_range(0..1);
         assert_eq!(&original[range], "Ｉ");
+    }
+
+    #[test]
+    fn ascii_runs_between_other_characters_map_byte_for_byte() {
+        // Runs of ASCII are copied whole; the letter before a combining mark folds with it.
+        let original = "Sorry I\u{2019}M Late, cafe\u{301}s CLOSE\u{301}D";
+        let normalized = Normalized::new(original);
+        assert_eq!(normalized.text, "sorry i'm late, cafés closéd");
+        let quote = |needle: &str| {
+            let at = normalized.text.find(needle).unwrap();
+            &original[normalized.original_range(at..at + needle.len())]
+        };
+        assert_eq!(quote("sorry"), "Sorry");
+        assert_eq!(quote("'"), "\u{2019}");
+        assert_eq!(quote("late, caf"), "Late, caf");
+        assert_eq!(quote("és"), "e\u{301}s");
+        assert_eq!(quote("closéd"), "CLOSE\u{301}D");
     }
 
     #[test]
