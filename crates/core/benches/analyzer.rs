@@ -1,4 +1,6 @@
-//! Analyzer throughput in MB/s of reply text, over a mixed corpus of replies written for the bench.
+//! Analyzer throughput in MB/s of reply text, over a mixed corpus of replies written for the bench,
+//! and over the same replies as a phone types them (curly apostrophes), which take the path for
+//! text that is not plain ASCII.
 //!
 //! Run with `cargo bench -p rehearse-core --bench analyzer`.
 
@@ -33,17 +35,29 @@ const CORPUS: &[(&str, &str)] = &[
 
 fn analyze_corpus(c: &mut Criterion) {
     let analyzer = Analyzer::builtin();
-    let bytes: usize = CORPUS.iter().map(|(_, reply)| reply.len()).sum();
+    let typed_on_phone: Vec<(String, String)> =
+        CORPUS.iter().map(|(context, reply)| (curly(context), curly(reply))).collect();
     let mut group = c.benchmark_group("analyzer");
-    group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("mixed_replies", |b| {
-        b.iter(|| {
-            for (context, reply) in CORPUS {
-                black_box(analyzer.analyze(black_box(reply), black_box(context)));
-            }
-        })
-    });
+    for (name, corpus) in [
+        ("mixed_replies", CORPUS.iter().map(|&(context, reply)| (context.to_owned(), reply.to_owned())).collect()),
+        ("phone_typed_replies", typed_on_phone),
+    ] {
+        let bytes: usize = corpus.iter().map(|(_, reply)| reply.len()).sum();
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for (context, reply) in &corpus {
+                    black_box(analyzer.analyze(black_box(reply), black_box(context)));
+                }
+            })
+        });
+    }
     group.finish();
+}
+
+/// Text as phones type it: apostrophes curled.
+fn curly(text: &str) -> String {
+    text.replace('\'', "\u{2019}")
 }
 
 criterion_group!(benches, analyze_corpus);
