@@ -239,8 +239,17 @@ impl Analyzer {
         hits: &mut Vec<Hit>,
     ) {
         let rule = &self.rubric.reflection;
-        // The partner's words are only needed for a sentence that might echo them.
-        let mut context_stems: Option<Vec<&str>> = None;
+        // The partner's words are only needed for a sentence that might echo or contradict them.
+        let context_stems = OnceCell::new();
+        let context_stems = || {
+            context_stems.get_or_init(|| {
+                let mut stems: Vec<&str> =
+                    content_words(context.text(), &rule.stopwords).map(|(_, stem)| stem).collect();
+                stems.sort_unstable();
+                stems.dedup();
+                stems
+            })
+        };
         for ((index, sentence), marks) in sentences.iter().enumerate().zip(marks) {
             if marks.not_with {
                 continue;
@@ -251,8 +260,26 @@ impl Analyzer {
             // "?" ("So you've cut down already?"): it is still a reflection. One that asks with a
             // question word ("So when she's at work, what happens?") is a question instead.
             let asked_openly = || hits.iter().any(|hit| hit.sentence == index && hit.tag == Tag::OpenQuestion);
-            if marks.framed && !(text.ends_with('?') && asked_openly()) {
-                hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
+            // A bare "You ...?" asks for confirmation or disbelief ("You forgot his meds?").
+            let bare = text.starts_with("you");
+            if marks.framed && !(text.ends_with('?') && (bare || asked_openly())) {
+                // Negating the partner's own words ("I'm drowning." "You're not drowning.")
+                // hands back the opposite of what they said: reassurance or dismissal, not a
+                // reflection.
+                let contradicts = || {
+                    let words: Vec<&str> = words_of(text).collect();
+                    let partners = |word: &&str| {
+                        content_stem(word, &rule.stopwords)
+                            .is_some_and(|stem| context_stems().binary_search(&stem).is_ok())
+                    };
+                    // The negation reaches the partner's word within a few words ("haven't been useless").
+                    let negated_echo = (0..words.len())
+                        .any(|at| negates(words[at].as_bytes()) && words[at + 1..].iter().take(3).any(partners));
+                    negated_echo && !has_negation(context.text())
+                };
+                if !contradicts() {
+                    hits.push(Hit { tag: Tag::ReflectiveListening, sentence: index, range: sentence.range.clone() });
+                }
                 continue;
             }
             // An answer reuses the words of the question it answers ("Blue or grey?" "Grey."):
@@ -260,13 +287,7 @@ impl Analyzer {
             if text.ends_with('?') || context.text().is_empty() || context.text().trim_end().ends_with('?') {
                 continue;
             }
-            let context_stems = context_stems.get_or_insert_with(|| {
-                let mut stems: Vec<&str> =
-                    content_words(context.text(), &rule.stopwords).map(|(_, stem)| stem).collect();
-                stems.sort_unstable();
-                stems.dedup();
-                stems
-            });
+            let context_stems = context_stems();
             let echoed: Vec<(Range<usize>, &str)> = content_words(text, &rule.stopwords)
                 .filter(|(_, stem)| context_stems.binary_search(stem).is_ok())
                 .collect();
@@ -438,15 +459,22 @@ impl TagSet {
 
 /// Whether a stretch of normalised text holds a negation ("not", "never", "don't", ...).
 fn has_negation(text: &str) -> bool {
-    let negates = |word: &[u8]| {
-        matches!(word, b"not" | b"no" | b"never" | b"nobody" | b"nothing" | b"hardly" | b"without")
-            || word.ends_with(b"n't")
-    };
     // On ASCII text, bytes split where characters would, without decoding them.
     if text.is_ascii() {
         return text.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'\'')).any(negates);
     }
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).any(|word| negates(word.as_bytes()))
+    words_of(text).any(|word| negates(word.as_bytes()))
+}
+
+/// Whether a word negates what follows it.
+fn negates(word: &[u8]) -> bool {
+    matches!(word, b"not" | b"no" | b"never" | b"nobody" | b"nothing" | b"hardly" | b"without")
+        || word.ends_with(b"n't")
+}
+
+/// The words of a normalised text: runs of letters, digits and apostrophes.
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|word| !word.is_empty())
 }
 
 /// The content words of a normalised text, with a crude stem so that "worn"/"wearing" do not
@@ -457,10 +485,14 @@ fn content_words<'a>(text: &'a str, stopwords: &'a Stopwords) -> impl Iterator<I
         let start = offset;
         offset += piece.len();
         let word = piece.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '\''));
-        let stem = stem(word);
-        let is_content = stem.len() >= 3 && !stopwords.contains(word) && !stopwords.contains(stem);
-        is_content.then_some((start..start + word.len(), stem))
+        content_stem(word, stopwords).map(|stem| (start..start + word.len(), stem))
     })
+}
+
+/// The stem of `word` when it is a content word: not a stopword, and a stem of three letters or more.
+fn content_stem<'a>(word: &'a str, stopwords: &Stopwords) -> Option<&'a str> {
+    let stem = stem(word);
+    (stem.len() >= 3 && !stopwords.contains(word) && !stopwords.contains(stem)).then_some(stem)
 }
 
 fn stem(word: &str) -> &str {

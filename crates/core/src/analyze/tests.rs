@@ -374,3 +374,38 @@ fn a_custom_rubric_changes_the_scoring() {
     let analyzer = Analyzer::from_rubric(Rubric::from_yaml("custom.yaml", &yaml).unwrap());
     assert_eq!(analyzer.analyze("That makes sense.", "").score, 5);
 }
+
+#[test]
+fn what_looks_like_a_reflection_but_hands_back_something_else_is_not_one() {
+    // A bare "You ...?" asks for confirmation or disbelief; "So you ...?" still reflects.
+    let context = "I repainted the whole hallway on Saturday.";
+    assert_tags("You painted it by yourself?", context, &[]);
+    assert_tags("So you did the whole hallway in one day?", context, &[Tag::ReflectiveListening]);
+    // Negating the partner's own word contradicts them...
+    for (reply, context) in [
+        ("You're not a failure.", "I feel like a failure at this job."),
+        ("You haven't been lazy at all.", "I've been so lazy with the garden."),
+    ] {
+        assert!(!tags(reply, context).contains(&Tag::ReflectiveListening), "{reply:?}");
+    }
+    // ...unless they said it negated too, or the negation is about something else.
+    assert_tags("You're not ready to tell him yet.", "I'm not ready to tell him.", &[Tag::ReflectiveListening]);
+    assert_tags(
+        "So you're not sleeping and the job still feels like a failure.",
+        "I feel like a failure at this job.",
+        &[Tag::ReflectiveListening],
+    );
+}
+
+#[test]
+fn praise_and_absolutes_about_what_is_theirs_are_read() {
+    assert_tags("You were so patient with the twins today.", "", &[Tag::Appreciation]);
+    assert_tags("You absolute legend.", "", &[Tag::Appreciation]);
+    assert_tags("Honestly, you're a star.", "", &[Tag::Appreciation]);
+    // A hedge and a description are not praise.
+    assert_tags("So you're kind of torn about the offer.", "", &[Tag::ReflectiveListening]);
+    assert!(!tags("You're a star striker on that team.", "").contains(&Tag::Appreciation));
+    // "Always" about their things puts them on trial, unless it welcomes them.
+    assert_tags("Your car is always low on petrol.", "", &[Tag::Criticism]);
+    assert!(!tags("Your friends are always welcome here.", "").contains(&Tag::Criticism));
+}
