@@ -409,3 +409,11 @@ fn praise_and_absolutes_about_what_is_theirs_are_read() {
     assert_tags("Your car is always low on petrol.", "", &[Tag::Criticism]);
     assert!(!tags("Your friends are always welcome here.", "").contains(&Tag::Criticism));
 }
+
+#[test]
+fn a_change_of_habit_is_a_commitment_and_giving_up_is_not() {
+    assert_tags("I'll stop leaving my shoes in the hall.", "", &[Tag::Commitment]);
+    assert_tags("I'll work on my temper.", "", &[Tag::Commitment]);
+    assert_tags("I'll set an alarm so I leave work on time.", "", &[Tag::Commitment]);
+    assert!(!tags("Fine, I'll stop bothering you.", "").contains(&Tag::Commitment));
+}
