@@ -139,7 +139,8 @@ impl Analyzer {
         let context_text = Context { original: context, canonical: OnceCell::new() };
         let sentences = reply_text.sentences();
 
-        let mut hits = Vec::new();
+        // Most replies find fewer hits than this: the list then never grows.
+        let mut hits = Vec::with_capacity(16);
         let mut scan = Scan::new(&self.rubric);
         let marks: Vec<SentenceMarks> = sentences
             .iter()
