@@ -15,7 +15,8 @@
 //!    apply the tag's rule: negation scope, `unless` (a vetoed trigger is not searched unless a
 //!    negated hit could turn into another tag), `requires` (searched once per reply);
 //! 4. add the hits that need more than a pattern: shouted praise (sarcasm) and reflective
-//!    listening without a stock phrase (statements on the partner's side, echoes of their words);
+//!    listening without a stock phrase (statements on the partner's side, unless a bare "You ...?"
+//!    or a contradiction of the partner's own word; echoes of their words);
 //! 5. apply suppressions ("sorry, but" cancels the apology in its sentence) and context
 //!    (advice the partner asked for is not unsolicited);
 //! 6. derive style, score and feedback; evidence quotes a hit from its first word, without the
@@ -229,8 +230,9 @@ impl Analyzer {
     }
 
     /// Reflective listening without a stock phrase: a statement framed on the partner's side that
-    /// says nothing about the speaker ("So you carried bedtime all week."), or a statement that
-    /// reuses enough of the partner's own content words, unless their line was a question.
+    /// says nothing about the speaker ("So you carried bedtime all week."), unless it is a bare
+    /// "You ...?" or negates the partner's own word; or a statement that reuses enough of the
+    /// partner's own content words, unless their line was a question.
     fn reflection_hits(
         &self,
         reply: &str,
