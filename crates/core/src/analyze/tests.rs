@@ -417,3 +417,19 @@ fn a_change_of_habit_is_a_commitment_and_giving_up_is_not() {
     assert_tags("I'll set an alarm so I leave work on time.", "", &[Tag::Commitment]);
     assert!(!tags("Fine, I'll stop bothering you.", "").contains(&Tag::Commitment));
 }
+
+#[test]
+fn owning_what_was_done_is_accountability_and_errands_are_no_needs() {
+    assert_tags("I broke our trust and I know it.", "", &[Tag::Accountability]);
+    assert_tags("I lied about where I was on Friday.", "", &[Tag::Accountability]);
+    assert_tags("I hid the bank letters from you.", "", &[Tag::Accountability]);
+    assert_tags("That was my call, and it was the wrong one.", "", &[Tag::Accountability]);
+    assert_tags("I never lied to you.", "", &[]);
+    assert_tags("I hid the presents in the loft.", "", &[]);
+    // A timetable is not an I-statement; a need is.
+    assert_tags("I need to be home by six.", "", &[]);
+    assert_tags("I need you to tell me before you book things.", "", &[Tag::IStatement]);
+    // A break with no way back shuts the talk down; with one, it is a pause.
+    assert!(tags("I need a break from this.", "").contains(&Tag::Stonewalling));
+    assert_tags("I need a break from this. Can we talk again after dinner?", "", &[Tag::SelfRegulation]);
+}
