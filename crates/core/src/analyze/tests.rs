@@ -433,3 +433,13 @@ fn owning_what_was_done_is_accountability_and_errands_are_no_needs() {
     assert!(tags("I need a break from this.", "").contains(&Tag::Stonewalling));
     assert_tags("I need a break from this. Can we talk again after dinner?", "", &[Tag::SelfRegulation]);
 }
+
+#[test]
+fn proposals_and_guesses_are_not_questions_or_advice() {
+    // "How about a ...?" proposes; "How about you?" still asks.
+    assert!(!tags("How about a walk together after dinner every night?", "").contains(&Tag::OpenQuestion));
+    assert!(tags("How about you?", "").contains(&Tag::OpenQuestion));
+    // "You must've..." guesses at what the partner went through.
+    assert!(!tags("You must've been up half the night with him.", "").contains(&Tag::UnsolicitedAdvice));
+    assert!(tags("You must call your sister tonight.", "").contains(&Tag::UnsolicitedAdvice));
+}
