@@ -443,3 +443,11 @@ fn proposals_and_guesses_are_not_questions_or_advice() {
     assert!(!tags("You must've been up half the night with him.", "").contains(&Tag::UnsolicitedAdvice));
     assert!(tags("You must call your sister tonight.", "").contains(&Tag::UnsolicitedAdvice));
 }
+
+#[test]
+fn a_defence_or_an_explanation_after_owning_it_is_not_a_shutdown_or_a_brush_off() {
+    assert!(!tags("Being quiet doesn't mean I don't care.", "").contains(&Tag::Stonewalling));
+    assert!(tags("I don't care.", "").contains(&Tag::Stonewalling));
+    assert!(!tags("It's not an excuse, it's just the way my head went that night.", "").contains(&Tag::Minimizing));
+    assert!(tags("It's just a scratch on the car.", "").contains(&Tag::Minimizing));
+}
