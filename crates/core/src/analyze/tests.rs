@@ -201,6 +201,7 @@ fn everyday_phrasings_of_the_principles_are_recognised() {
     );
     assert_tags("I need a bit of time to clear my head. Back in half an hour.", "", &[Tag::SelfRegulation]);
     assert_tags("Let's break for ten minutes and then try again.", "", &[Tag::SelfRegulation]);
+    assert_tags("I'm wound up. Ten minutes and we'll talk properly.", "", &[Tag::SelfRegulation]);
     // Differences that need no winner.
     assert_tags("We're just built differently about holidays.", "", &[Tag::RespectDifferences]);
     assert_tags("We plan trips differently, but that's okay.", "", &[Tag::RespectDifferences]);
