@@ -452,3 +452,13 @@ fn a_defence_or_an_explanation_after_owning_it_is_not_a_shutdown_or_a_brush_off(
     assert!(!tags("It's not an excuse, it's just the way my head went that night.", "").contains(&Tag::Minimizing));
     assert!(tags("It's just a scratch on the car.", "").contains(&Tag::Minimizing));
 }
+
+#[test]
+fn denying_an_insult_is_not_contempt() {
+    for reply in
+        ["I don't think you're stupid.", "You aren't an idiot for trusting him.", "Nobody thinks you're a joke."]
+    {
+        assert!(!tags(reply, "").contains(&Tag::Contempt), "{reply:?}");
+    }
+    assert!(tags("You're an idiot.", "").contains(&Tag::Contempt));
+}
