@@ -454,11 +454,15 @@ fn a_defence_or_an_explanation_after_owning_it_is_not_a_shutdown_or_a_brush_off(
 }
 
 #[test]
-fn denying_an_insult_is_not_contempt() {
+fn denying_an_insult_or_a_charge_is_no_attack() {
     for reply in
         ["I don't think you're stupid.", "You aren't an idiot for trusting him.", "Nobody thinks you're a joke."]
     {
         assert!(!tags(reply, "").contains(&Tag::Contempt), "{reply:?}");
     }
     assert!(tags("You're an idiot.", "").contains(&Tag::Contempt));
+    assert!(tags("I don't think you're stupid, you're just a joke.", "").contains(&Tag::Contempt));
+    // The same for a charge against their character.
+    assert!(!tags("I don't think you're lazy.", "").contains(&Tag::Criticism));
+    assert!(tags("I don't think you're lazy, but you never help.", "").contains(&Tag::Criticism));
 }
