@@ -466,3 +466,21 @@ fn denying_an_insult_or_a_charge_is_no_attack() {
     assert!(!tags("I don't think you're lazy.", "").contains(&Tag::Criticism));
     assert!(tags("I don't think you're lazy, but you never help.", "").contains(&Tag::Criticism));
 }
+
+#[test]
+fn always_and_never_in_praise_or_reassurance_are_no_criticism() {
+    for reply in [
+        "You never have to apologise for crying.",
+        "You always know what to say.",
+        "You're never a burden to me.",
+        "You never complain, and I notice that.",
+        "How could you have known? Nobody told you.",
+    ] {
+        assert!(!tags(reply, "").contains(&Tag::Criticism), "{reply:?}");
+    }
+    assert_tags("You're always so thoughtful with gifts.", "", &[Tag::Appreciation]);
+    assert_tags("You're always there for the kids.", "", &[Tag::Appreciation]);
+    // The absolutes that put them on trial still do.
+    assert!(tags("You always forget the bins.", "").contains(&Tag::Criticism));
+    assert!(tags("You're never on time.", "").contains(&Tag::Criticism));
+}
