@@ -484,3 +484,52 @@ fn always_and_never_in_praise_or_reassurance_are_no_criticism() {
     assert!(tags("You always forget the bins.", "").contains(&Tag::Criticism));
     assert!(tags("You're never on time.", "").contains(&Tag::Criticism));
 }
+
+#[test]
+fn sarcasm_counter_attacks_and_shutdowns_without_the_usual_words_are_read() {
+    // Contempt: mock horror, sarcastic thanks and apologies, put-downs dressed as questions.
+    for reply in [
+        "Oh the horror, a spoon in the wrong drawer.",
+        "Thanks for the vote of confidence.",
+        "Sorry I want a life outside this flat.",
+        "Sorry I'm not as organised as you.",
+        "What are you, my boss?",
+        "Imagine getting this worked up over a parking space.",
+    ] {
+        assert!(tags(reply, "").contains(&Tag::Contempt), "{reply:?}");
+    }
+    // Criticism: rhetorical and conditional blame.
+    for reply in [
+        "Why on earth would you tell her that?",
+        "Do you ever think about anyone else?",
+        "Maybe if you actually planned ahead we'd be fine.",
+        "Your dad always has to have the last word.",
+    ] {
+        assert!(tags(reply, "").contains(&Tag::Criticism), "{reply:?}");
+    }
+    // Defensiveness: a grown-up's freedom, the thanked-for-nothing victim, turning the tables.
+    for reply in [
+        "I'm a grown woman, I can stay out if I like.",
+        "Twenty years of cooking and this is the thanks I get.",
+        "Says the one who was on her laptop all of Christmas.",
+        "Oh please, it was one glass.",
+    ] {
+        assert!(tags(reply, "").contains(&Tag::Defensiveness), "{reply:?}");
+    }
+    // Minimizing: excusing the one who hurt them, hurrying grief, "still on about that?".
+    for reply in [
+        "He doesn't mean anything by it.",
+        "You need to start moving on.",
+        "Are you really still upset about that?",
+        "Lol welcome to parenthood.",
+    ] {
+        assert!(tags(reply, "").contains(&Tag::Minimizing), "{reply:?}");
+    }
+    // Stonewalling: no way back.
+    for reply in ["Can't be bothered with this now.", "Out with the lads. Don't wait up.", "Not listening."] {
+        assert!(tags(reply, "").contains(&Tag::Stonewalling), "{reply:?}");
+    }
+    assert!(!tags("Twenty years of cooking and this is the thanks I get.", "").contains(&Tag::Appreciation));
+    // Describing how families differ is no charge against theirs.
+    assert!(!tags("Your family always ate in front of the TV and mine never did.", "").contains(&Tag::Criticism));
+}
