@@ -533,3 +533,32 @@ fn sarcasm_counter_attacks_and_shutdowns_without_the_usual_words_are_read() {
     // Describing how families differ is no charge against theirs.
     assert!(!tags("Your family always ate in front of the TV and mine never did.", "").contains(&Tag::Criticism));
 }
+
+#[test]
+fn differences_let_stand_steps_already_taken_and_pauses_in_plain_words_are_read() {
+    for reply in [
+        "I mourn differently from you, and that's all it is.",
+        "You're a planner and I'm not.",
+        "In my family we hug hello, in yours you shake hands.",
+        "We can do presents my way and your way.",
+        "Going to church every week is part of who you are.",
+        "You know what works for you better than I do.",
+    ] {
+        assert!(tags(reply, "").contains(&Tag::RespectDifferences), "{reply:?}");
+    }
+    for reply in [
+        "I've booked the boiler service for Monday.",
+        "I'm telling my brother this weekend.",
+        "I'll join the Tuesday parents' group next week.",
+        "I won't leave the car on empty again.",
+        "From tomorrow the bins are mine.",
+    ] {
+        assert!(tags(reply, "").contains(&Tag::Commitment), "{reply:?}");
+    }
+    assert_tags("I'm too cross to be nice right now. Back in ten minutes.", "", &[Tag::SelfRegulation]);
+    assert_tags("I need a quick walk. Then I'll come back and we'll talk.", "", &[Tag::SelfRegulation]);
+    // Lookalikes: a two-way street, plans with no time, a walk with no return.
+    assert!(!tags("It cuts both ways, people forget that.", "").contains(&Tag::RespectDifferences));
+    assert!(!tags("I've booked it.", "").contains(&Tag::Commitment));
+    assert!(!tags("I need a walk.", "").contains(&Tag::SelfRegulation));
+}
