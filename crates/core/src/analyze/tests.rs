@@ -562,3 +562,33 @@ fn differences_let_stand_steps_already_taken_and_pauses_in_plain_words_are_read(
     assert!(!tags("I've booked it.", "").contains(&Tag::Commitment));
     assert!(!tags("I need a walk.", "").contains(&Tag::SelfRegulation));
 }
+
+#[test]
+fn sympathy_ownership_and_sarcastic_apologies_in_everyday_words() {
+    // Validation.
+    for reply in [
+        "That must've stung in front of your boss.",
+        "That would get to anybody.",
+        "I know how much that garden means to you.",
+        "Not daft at all.",
+        "I'd be fuming too.",
+    ] {
+        assert!(tags(reply, "").contains(&Tag::Validation), "{reply:?}");
+    }
+    // Accountability.
+    for reply in [
+        "I've pulled away since the move, I know.",
+        "I keep cancelling on you, which isn't fair on you.",
+        "That's my baggage to work on, not yours.",
+    ] {
+        assert!(tags(reply, "").contains(&Tag::Accountability), "{reply:?}");
+    }
+    // Non-apologies.
+    for reply in ["Well, sorry for trying.", "I'm sorry your feelings got hurt.", "Sorry I'm not as tidy as you."] {
+        assert!(tags(reply, "").contains(&Tag::NonApology), "{reply:?}");
+    }
+    // Exclamations are neither advice nor a counter-attack; advice asked for is not unsolicited.
+    assert_tags("You should've seen her face when she opened it!", "", &[]);
+    assert_tags("You should see the view from the top.", "", &[]);
+    assert_tags("I think you should take it.", "They offered me the job. What do you reckon?", &[]);
+}
