@@ -592,3 +592,16 @@ fn sympathy_ownership_and_sarcastic_apologies_in_everyday_words() {
     assert_tags("You should see the view from the top.", "", &[]);
     assert_tags("I think you should take it.", "They offered me the job. What do you reckon?", &[]);
 }
+
+#[test]
+fn more_openers_compliments_and_agreements() {
+    assert_tags("What I'm getting is that the move happened to you, not with you.", "", &[Tag::ReflectiveListening]);
+    assert_tags("I can hear how much the waiting is wearing you down.", "", &[Tag::ReflectiveListening]);
+    assert_tags("You look gorgeous in that.", "", &[Tag::Appreciation]);
+    assert_tags("You actually nailed it this time.", "", &[Tag::Appreciation]);
+    assert_tags("Could we walk the dog together every weekday morning?", "", &[Tag::ConnectionRitual]);
+    // Agreeing is no I-statement; "even if it's only" makes room rather than shrinking.
+    assert_tags("I'd like that.", "Shall we try the new place on Friday?", &[]);
+    assert!(!tags("Every Sunday, even if it's only an hour.", "").contains(&Tag::Minimizing));
+    assert!(tags("It's literally a photo.", "").contains(&Tag::Minimizing));
+}
