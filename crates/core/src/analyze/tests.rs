@@ -605,3 +605,11 @@ fn more_openers_compliments_and_agreements() {
     assert!(!tags("Every Sunday, even if it's only an hour.", "").contains(&Tag::Minimizing));
     assert!(tags("It's literally a photo.", "").contains(&Tag::Minimizing));
 }
+
+#[test]
+fn a_habit_charged_in_general_is_criticism() {
+    assert!(tags("You're glued to that game every single night.", "").contains(&Tag::Criticism));
+    assert!(tags("Honestly you moan about your job all the time.", "").contains(&Tag::Criticism));
+    // A habit admired is not.
+    assert!(!tags("I love that you call your gran every Sunday.", "").contains(&Tag::Criticism));
+}
