@@ -194,7 +194,7 @@ impl Analyzer {
             if vetoed.contains(tag) && !(rule.negatable && rule.when_negated.is_some()) {
                 continue;
             }
-            for found in scan.sentences.spans(pattern, regex, sentence_text) {
+            for found in scan.sentences.spans(pattern, || regex.regex(), sentence_text) {
                 let clause = clauses.get_or_insert_with(|| Clauses::of(sentence_text)).start_of(found.start);
                 if rule.negatable && has_negation(&sentence_text[clause..found.start]) {
                     if let Some(flipped) = rule.when_negated {

@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::OnceLock;
+
 use regex::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -163,7 +165,30 @@ pub(crate) enum SentencePattern {
     /// instructions, so it is no reflection.
     NotWith,
     /// One trigger pattern of a tag, with its own regex for the evidence spans.
-    Trigger(Tag, Regex),
+    Trigger(Tag, TriggerRegex),
+}
+
+/// A trigger's own regex, compiled the first time a span needs it: the set and its lazy DFAs
+/// answer most sentences, and several hundred compiled regexes would hold megabytes that most
+/// triggers never use. The pattern was compiled once when the rubric loaded, to check it.
+#[derive(Debug)]
+pub(crate) struct TriggerRegex {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl TriggerRegex {
+    fn new(checked: &Regex) -> TriggerRegex {
+        TriggerRegex { source: checked.as_str().to_owned(), compiled: OnceLock::new() }
+    }
+
+    /// The compiled regex. It compiled when the rubric loaded, with the same limit, so `None`
+    /// (no spans, rather than a panic) is only a safeguard.
+    pub(crate) fn regex(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| regex::RegexBuilder::new(&self.source).size_limit(REGEX_SIZE_LIMIT).build().ok())
+            .as_ref()
+    }
 }
 
 /// A loaded, checked and compiled rubric.
@@ -342,7 +367,7 @@ impl Compiler<'_> {
         let rules_in_set = sentence_sources.len();
         for (tag, regex) in triggers {
             sentence_sources.push(regex.as_str().to_owned());
-            sentence_patterns.push(SentencePattern::Trigger(tag, regex));
+            sentence_patterns.push(SentencePattern::Trigger(tag, TriggerRegex::new(&regex)));
         }
         // Each sentence rule may be as large as a pattern, on top of the triggers' limit.
         let sentence_set = SentenceSet::new(

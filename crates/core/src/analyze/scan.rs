@@ -227,9 +227,15 @@ impl SentenceScanner<'_> {
         &self.caches.matched
     }
 
-    /// The non-empty matches, in order, that `regex` (the trigger `pattern` of the set) finds
-    /// with `find_iter` in `sentence`, the sentence scanned last.
-    pub(crate) fn spans(&mut self, pattern: usize, regex: &Regex, sentence: &str) -> &[Range<usize>] {
+    /// The non-empty matches, in order, that `regex` (the trigger `pattern` of the set, compiled
+    /// only if a search of its own is needed) finds with `find_iter` in `sentence`, the sentence
+    /// scanned last.
+    pub(crate) fn spans<'r>(
+        &mut self,
+        pattern: usize,
+        regex: impl FnOnce() -> Option<&'r Regex>,
+        sentence: &str,
+    ) -> &[Range<usize>] {
         let caches = &mut *self.caches;
         caches.spans.clear();
         let (first_end, last_end) = (caches.first_end[pattern], caches.last_end[pattern]);
@@ -249,6 +255,7 @@ impl SentenceScanner<'_> {
                 return &caches.spans;
             }
         }
+        let Some(regex) = regex() else { return &caches.spans };
         for found in regex.find_iter(sentence) {
             if !found.is_empty() {
                 caches.spans.push(found.range());
@@ -317,7 +324,11 @@ mod tests {
             for pattern in matched {
                 let expected: Vec<Range<usize>> =
                     regexes[pattern].find_iter(sentence).filter(|m| !m.is_empty()).map(|m| m.range()).collect();
-                assert_eq!(scanner.spans(pattern, &regexes[pattern], sentence), expected, "{sentence:?} {pattern}");
+                assert_eq!(
+                    scanner.spans(pattern, || Some(&regexes[pattern]), sentence),
+                    expected,
+                    "{sentence:?} {pattern}"
+                );
             }
         }
     }
