@@ -21,6 +21,20 @@ fn assert_tags(reply: &str, context: &str, expected: &[Tag]) {
     assert_eq!(tags(reply, context), expected, "reply: {reply:?}, context: {context:?}");
 }
 
+/// Asserts that each reply, said with no partner line, is tagged `tag`.
+fn assert_all_tagged(tag: Tag, replies: &[&str]) {
+    for reply in replies {
+        assert!(tags(reply, "").contains(&tag), "{tag} missing: {reply:?}");
+    }
+}
+
+/// Asserts that no reply, said with no partner line, is tagged `tag`.
+fn assert_none_tagged(tag: Tag, replies: &[&str]) {
+    for reply in replies {
+        assert!(!tags(reply, "").contains(&tag), "{tag} found: {reply:?}");
+    }
+}
+
 #[test]
 fn unicode_is_normalised_before_matching() {
     // Curly apostrophes, full-width letters and a non-breaking space.
@@ -455,11 +469,10 @@ fn a_defence_or_an_explanation_after_owning_it_is_not_a_shutdown_or_a_brush_off(
 
 #[test]
 fn denying_an_insult_or_a_charge_is_no_attack() {
-    for reply in
-        ["I don't think you're stupid.", "You aren't an idiot for trusting him.", "Nobody thinks you're a joke."]
-    {
-        assert!(!tags(reply, "").contains(&Tag::Contempt), "{reply:?}");
-    }
+    assert_none_tagged(
+        Tag::Contempt,
+        &["I don't think you're stupid.", "You aren't an idiot for trusting him.", "Nobody thinks you're a joke."],
+    );
     assert!(tags("You're an idiot.", "").contains(&Tag::Contempt));
     assert!(tags("I don't think you're stupid, you're just a joke.", "").contains(&Tag::Contempt));
     // The same for a charge against their character.
@@ -469,15 +482,16 @@ fn denying_an_insult_or_a_charge_is_no_attack() {
 
 #[test]
 fn always_and_never_in_praise_or_reassurance_are_no_criticism() {
-    for reply in [
-        "You never have to apologise for crying.",
-        "You always know what to say.",
-        "You're never a burden to me.",
-        "You never complain, and I notice that.",
-        "How could you have known? Nobody told you.",
-    ] {
-        assert!(!tags(reply, "").contains(&Tag::Criticism), "{reply:?}");
-    }
+    assert_none_tagged(
+        Tag::Criticism,
+        &[
+            "You never have to apologise for crying.",
+            "You always know what to say.",
+            "You're never a burden to me.",
+            "You never complain, and I notice that.",
+            "How could you have known? Nobody told you.",
+        ],
+    );
     assert_tags("You're always so thoughtful with gifts.", "", &[Tag::Appreciation]);
     assert_tags("You're always there for the kids.", "", &[Tag::Appreciation]);
     // The absolutes that put them on trial still do.
@@ -488,47 +502,52 @@ fn always_and_never_in_praise_or_reassurance_are_no_criticism() {
 #[test]
 fn sarcasm_counter_attacks_and_shutdowns_without_the_usual_words_are_read() {
     // Contempt: mock horror, sarcastic thanks and apologies, put-downs dressed as questions.
-    for reply in [
-        "Oh the horror, a spoon in the wrong drawer.",
-        "Thanks for the vote of confidence.",
-        "Sorry I want a life outside this flat.",
-        "Sorry I'm not as organised as you.",
-        "What are you, my boss?",
-        "Imagine getting this worked up over a parking space.",
-    ] {
-        assert!(tags(reply, "").contains(&Tag::Contempt), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::Contempt,
+        &[
+            "Oh the horror, a spoon in the wrong drawer.",
+            "Thanks for the vote of confidence.",
+            "Sorry I want a life outside this flat.",
+            "Sorry I'm not as organised as you.",
+            "What are you, my boss?",
+            "Imagine getting this worked up over a parking space.",
+        ],
+    );
     // Criticism: rhetorical and conditional blame.
-    for reply in [
-        "Why on earth would you tell her that?",
-        "Do you ever think about anyone else?",
-        "Maybe if you actually planned ahead we'd be fine.",
-        "Your dad always has to have the last word.",
-    ] {
-        assert!(tags(reply, "").contains(&Tag::Criticism), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::Criticism,
+        &[
+            "Why on earth would you tell her that?",
+            "Do you ever think about anyone else?",
+            "Maybe if you actually planned ahead we'd be fine.",
+            "Your dad always has to have the last word.",
+        ],
+    );
     // Defensiveness: a grown-up's freedom, the thanked-for-nothing victim, turning the tables.
-    for reply in [
-        "I'm a grown woman, I can stay out if I like.",
-        "Twenty years of cooking and this is the thanks I get.",
-        "Says the one who was on her laptop all of Christmas.",
-        "Oh please, it was one glass.",
-    ] {
-        assert!(tags(reply, "").contains(&Tag::Defensiveness), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::Defensiveness,
+        &[
+            "I'm a grown woman, I can stay out if I like.",
+            "Twenty years of cooking and this is the thanks I get.",
+            "Says the one who was on her laptop all of Christmas.",
+            "Oh please, it was one glass.",
+        ],
+    );
     // Minimizing: excusing the one who hurt them, hurrying grief, "still on about that?".
-    for reply in [
-        "He doesn't mean anything by it.",
-        "You need to start moving on.",
-        "Are you really still upset about that?",
-        "Lol welcome to parenthood.",
-    ] {
-        assert!(tags(reply, "").contains(&Tag::Minimizing), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::Minimizing,
+        &[
+            "He doesn't mean anything by it.",
+            "You need to start moving on.",
+            "Are you really still upset about that?",
+            "Lol welcome to parenthood.",
+        ],
+    );
     // Stonewalling: no way back.
-    for reply in ["Can't be bothered with this now.", "Out with the lads. Don't wait up.", "Not listening."] {
-        assert!(tags(reply, "").contains(&Tag::Stonewalling), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::Stonewalling,
+        &["Can't be bothered with this now.", "Out with the lads. Don't wait up.", "Not listening."],
+    );
     assert!(!tags("Twenty years of cooking and this is the thanks I get.", "").contains(&Tag::Appreciation));
     // Describing how families differ is no charge against theirs.
     assert!(!tags("Your family always ate in front of the TV and mine never did.", "").contains(&Tag::Criticism));
@@ -536,25 +555,27 @@ fn sarcasm_counter_attacks_and_shutdowns_without_the_usual_words_are_read() {
 
 #[test]
 fn differences_let_stand_steps_already_taken_and_pauses_in_plain_words_are_read() {
-    for reply in [
-        "I mourn differently from you, and that's all it is.",
-        "You're a planner and I'm not.",
-        "In my family we hug hello, in yours you shake hands.",
-        "We can do presents my way and your way.",
-        "Going to church every week is part of who you are.",
-        "You know what works for you better than I do.",
-    ] {
-        assert!(tags(reply, "").contains(&Tag::RespectDifferences), "{reply:?}");
-    }
-    for reply in [
-        "I've booked the boiler service for Monday.",
-        "I'm telling my brother this weekend.",
-        "I'll join the Tuesday parents' group next week.",
-        "I won't leave the car on empty again.",
-        "From tomorrow the bins are mine.",
-    ] {
-        assert!(tags(reply, "").contains(&Tag::Commitment), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::RespectDifferences,
+        &[
+            "I mourn differently from you, and that's all it is.",
+            "You're a planner and I'm not.",
+            "In my family we hug hello, in yours you shake hands.",
+            "We can do presents my way and your way.",
+            "Going to church every week is part of who you are.",
+            "You know what works for you better than I do.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Commitment,
+        &[
+            "I've booked the boiler service for Monday.",
+            "I'm telling my brother this weekend.",
+            "I'll join the Tuesday parents' group next week.",
+            "I won't leave the car on empty again.",
+            "From tomorrow the bins are mine.",
+        ],
+    );
     assert_tags("I'm too cross to be nice right now. Back in ten minutes.", "", &[Tag::SelfRegulation]);
     assert_tags("I need a quick walk. Then I'll come back and we'll talk.", "", &[Tag::SelfRegulation]);
     // Lookalikes: a two-way street, plans with no time, a walk with no return.
@@ -566,27 +587,30 @@ fn differences_let_stand_steps_already_taken_and_pauses_in_plain_words_are_read(
 #[test]
 fn sympathy_ownership_and_sarcastic_apologies_in_everyday_words() {
     // Validation.
-    for reply in [
-        "That must've stung in front of your boss.",
-        "That would get to anybody.",
-        "I know how much that garden means to you.",
-        "Not daft at all.",
-        "I'd be fuming too.",
-    ] {
-        assert!(tags(reply, "").contains(&Tag::Validation), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::Validation,
+        &[
+            "That must've stung in front of your boss.",
+            "That would get to anybody.",
+            "I know how much that garden means to you.",
+            "Not daft at all.",
+            "I'd be fuming too.",
+        ],
+    );
     // Accountability.
-    for reply in [
-        "I've pulled away since the move, I know.",
-        "I keep cancelling on you, which isn't fair on you.",
-        "That's my baggage to work on, not yours.",
-    ] {
-        assert!(tags(reply, "").contains(&Tag::Accountability), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::Accountability,
+        &[
+            "I've pulled away since the move, I know.",
+            "I keep cancelling on you, which isn't fair on you.",
+            "That's my baggage to work on, not yours.",
+        ],
+    );
     // Non-apologies.
-    for reply in ["Well, sorry for trying.", "I'm sorry your feelings got hurt.", "Sorry I'm not as tidy as you."] {
-        assert!(tags(reply, "").contains(&Tag::NonApology), "{reply:?}");
-    }
+    assert_all_tagged(
+        Tag::NonApology,
+        &["Well, sorry for trying.", "I'm sorry your feelings got hurt.", "Sorry I'm not as tidy as you."],
+    );
     // Exclamations are neither advice nor a counter-attack; advice asked for is not unsolicited.
     assert_tags("You should've seen her face when she opened it!", "", &[]);
     assert_tags("You should see the view from the top.", "", &[]);
