@@ -5,7 +5,6 @@
 //! rubric that loads is complete (every tag of labels.md, with a tip for each breakdown tag).
 
 use std::collections::BTreeMap;
-
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -168,6 +167,11 @@ pub(crate) enum SentencePattern {
     Trigger(Tag, TriggerRegex),
 }
 
+/// Compiles one of the rubric's regexes, as loading checks them and spans use them.
+fn build_regex(source: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(source).size_limit(REGEX_SIZE_LIMIT).build()
+}
+
 /// A trigger's own regex, compiled the first time a span needs it: the set and its lazy DFAs
 /// answer most sentences, and several hundred compiled regexes would hold megabytes that most
 /// triggers never use. The pattern was compiled once when the rubric loaded, to check it.
@@ -182,12 +186,10 @@ impl TriggerRegex {
         TriggerRegex { source: checked.as_str().to_owned(), compiled: OnceLock::new() }
     }
 
-    /// The compiled regex. It compiled when the rubric loaded, with the same limit, so `None`
-    /// (no spans, rather than a panic) is only a safeguard.
+    /// The compiled regex. It compiled when the rubric loaded, with the same [`build_regex`], so
+    /// `None` (no spans, rather than a panic) is only a safeguard.
     pub(crate) fn regex(&self) -> Option<&Regex> {
-        self.compiled
-            .get_or_init(|| regex::RegexBuilder::new(&self.source).size_limit(REGEX_SIZE_LIMIT).build().ok())
-            .as_ref()
+        self.compiled.get_or_init(|| build_regex(&self.source).ok()).as_ref()
     }
 }
 
@@ -461,7 +463,7 @@ impl Compiler<'_> {
     /// Compiles one pattern, after expanding `{lexicon}` references.
     fn regex(&mut self, pattern: &Spanned<String>) -> Option<Regex> {
         let expanded = self.expand(pattern)?;
-        match regex::RegexBuilder::new(&expanded).size_limit(REGEX_SIZE_LIMIT).build() {
+        match build_regex(&expanded) {
             Ok(regex) => Some(regex),
             Err(error) => {
                 let detail = error.to_string().lines().last().unwrap_or_default().to_owned();
@@ -482,7 +484,7 @@ impl Compiler<'_> {
             return None;
         }
         let joined = compiled.iter().map(|r| format!("(?:{})", r.as_str())).collect::<Vec<_>>().join("|");
-        match regex::RegexBuilder::new(&joined).size_limit(REGEX_SIZE_LIMIT).build() {
+        match build_regex(&joined) {
             Ok(regex) => Some(regex),
             Err(error) => {
                 let at = patterns.first().map_or((0, 0), at);
