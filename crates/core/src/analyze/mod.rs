@@ -270,7 +270,7 @@ impl Analyzer {
                 // hands back the opposite of what they said: reassurance or dismissal, not a
                 // reflection.
                 let contradicts = || {
-                    let words: Vec<&str> = words_of(text).collect();
+                    let words: Vec<&str> = words_of(text).map(|(_, word)| word).collect();
                     let partners = |word: &&str| {
                         content_stem(word, &rule.stopwords)
                             .is_some_and(|stem| context_stems().binary_search(&stem).is_ok())
@@ -466,7 +466,7 @@ fn has_negation(text: &str) -> bool {
     if text.is_ascii() {
         return text.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'\'')).any(negates);
     }
-    words_of(text).any(|word| negates(word.as_bytes()))
+    words_of(text).any(|(_, word)| negates(word.as_bytes()))
 }
 
 /// Whether a word negates what follows it.
@@ -475,21 +475,25 @@ fn negates(word: &[u8]) -> bool {
         || word.ends_with(b"n't")
 }
 
-/// The words of a normalised text: runs of letters, digits and apostrophes.
-fn words_of(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|word| !word.is_empty())
+/// The words of a normalised text, with where each starts: runs of letters, digits and
+/// apostrophes (the rules' idea of a word, which is not normalisation's: that one also keeps the
+/// slash of "b/c").
+fn words_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let is_word_char = |c: char| c.is_alphanumeric() || c == '\'';
+    let mut offset = 0;
+    text.split_inclusive(move |c: char| !is_word_char(c)).filter_map(move |piece| {
+        let start = offset;
+        offset += piece.len();
+        let word = piece.trim_end_matches(|c: char| !is_word_char(c));
+        (!word.is_empty()).then_some((start, word))
+    })
 }
 
 /// The content words of a normalised text, with a crude stem so that "worn"/"wearing" do not
 /// match but "feeling"/"feel" and "plans"/"plan" do.
 fn content_words<'a>(text: &'a str, stopwords: &'a Stopwords) -> impl Iterator<Item = (Range<usize>, &'a str)> + 'a {
-    let mut offset = 0;
-    text.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '\'')).filter_map(move |piece| {
-        let start = offset;
-        offset += piece.len();
-        let word = piece.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '\''));
-        content_stem(word, stopwords).map(|stem| (start..start + word.len(), stem))
-    })
+    words_of(text)
+        .filter_map(|(start, word)| content_stem(word, stopwords).map(|stem| (start..start + word.len(), stem)))
 }
 
 /// The stem of `word` when it is a content word: not a stopword, and a stem of three letters or more.
