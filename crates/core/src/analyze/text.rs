@@ -40,11 +40,18 @@ struct Origin {
     end: u32,
 }
 
+impl Origin {
+    /// The origin of a byte that stands for itself: byte `at` of the original.
+    fn byte(at: usize) -> Origin {
+        Origin { start: to_u32(at), end: to_u32(at + 1) }
+    }
+}
+
 impl Origins {
     /// Where canonical byte `at` came from; `at` lies within the canonical text.
     fn at(&self, at: usize) -> Origin {
         match self {
-            Origins::Identity => Origin { start: to_u32(at), end: to_u32(at + 1) },
+            Origins::Identity => Origin::byte(at),
             Origins::Table(table) => table[at],
         }
     }
@@ -200,7 +207,7 @@ impl Folded {
                 text.push_str(&original[at..copy_end]);
                 text[from..].make_ascii_lowercase();
                 if track {
-                    table.extend((at..copy_end).map(|i| Origin { start: to_u32(i), end: to_u32(i + 1) }));
+                    table.extend((at..copy_end).map(Origin::byte));
                 }
                 at = copy_end;
             }
@@ -652,7 +659,7 @@ fn copy_folded(folded: &Folded, range: Range<usize>, out: &mut String, table: &m
     match (table, &folded.origins) {
         (Some(table), Some(Origins::Table(origins))) => table.extend_from_slice(&origins[range]),
         (Some(table), Some(Origins::Identity)) => {
-            table.extend(range.map(|at| Origin { start: to_u32(at), end: to_u32(at + 1) }));
+            table.extend(range.map(Origin::byte));
         }
         _ => {}
     }
