@@ -263,9 +263,7 @@ impl Analyzer {
             // "?" ("So you've cut down already?"): it is still a reflection. One that asks with a
             // question word ("So when she's at work, what happens?") is a question instead.
             let asked_openly = || hits.iter().any(|hit| hit.sentence == index && hit.tag == Tag::OpenQuestion);
-            // A bare "You ...?" asks for confirmation or disbelief ("You forgot his meds?").
-            let bare = text.starts_with("you");
-            if marks.framed && !(text.ends_with('?') && (bare || asked_openly())) {
+            if marks.framed && !(text.ends_with('?') && asked_openly()) {
                 // Negating the partner's own words ("I'm drowning." "You're not drowning.")
                 // hands back the opposite of what they said: reassurance or dismissal, not a
                 // reflection.
@@ -421,7 +419,8 @@ impl Scan<'_> {
 struct SentenceMarks {
     /// It opens as a statement about the partner's experience.
     framed: bool,
-    /// It is about the speaker or gives instructions.
+    /// It cannot be a reflection: it is about the speaker, gives instructions, or is a bare
+    /// "You ...?" (see the rubric's `not_with`).
     not_with: bool,
 }
 

@@ -160,8 +160,8 @@ pub(crate) enum SentencePattern {
     Unless(Tag),
     /// The reflection's statement frames (as one): the sentence opens on the partner's side.
     StatementFrame,
-    /// The reflection's `not_with` patterns (as one): the sentence is about the speaker or gives
-    /// instructions, so it is no reflection.
+    /// The reflection's `not_with` patterns (as one): the sentence is about the speaker, gives
+    /// instructions or asks a bare "You ...?", so it is no reflection.
     NotWith,
     /// One trigger pattern of a tag, with its own regex for the evidence spans.
     Trigger(Tag, TriggerRegex),
