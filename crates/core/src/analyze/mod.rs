@@ -146,7 +146,10 @@ impl Analyzer {
         let marks: Vec<SentenceMarks> = sentences
             .iter()
             .enumerate()
-            .map(|(index, sentence)| self.sentence_hits(&reply_text.text, index, sentence, &mut scan, &mut hits))
+            .map(|(index, sentence)| {
+                let reply = WholeReply { text: &reply_text.text, context: &context_text, sentences: sentences.len() };
+                self.sentence_hits(&reply, index, sentence, &mut scan, &mut hits)
+            })
             .collect();
         self.sarcasm_hits(&reply_text, &sentences, &mut hits);
         self.reflection_hits(&reply_text.text, &context_text, &sentences, &marks, &mut hits);
@@ -158,12 +161,13 @@ impl Analyzer {
     /// rules allow, and returns what the reflection rule needs to know of the sentence.
     fn sentence_hits(
         &self,
-        text: &str,
+        reply: &WholeReply,
         index: usize,
         sentence: &Sentence,
         scan: &mut Scan,
         hits: &mut Vec<Hit>,
     ) -> SentenceMarks {
+        let text = reply.text;
         let offset = sentence.range.start;
         let sentence_text = &text[sentence.range.clone()];
         let mut marks = SentenceMarks::default();
@@ -187,7 +191,12 @@ impl Analyzer {
                     marks.not_with = true;
                     continue;
                 }
-                SentencePattern::Trigger(tag, regex) => (*tag, regex),
+                SentencePattern::Trigger(tag, regex, partner) => {
+                    if partner.as_ref().is_some_and(|partner| !partner.holds(reply.context.text(), reply.sentences)) {
+                        continue;
+                    }
+                    (*tag, regex)
+                }
             };
             let rule = self.rubric.rule(tag);
             // A vetoed tag's hits are dropped; only negated ones that turn into another tag count.
@@ -398,6 +407,16 @@ impl Context<'_> {
     fn text(&self) -> &str {
         self.canonical.get_or_init(|| Normalized::canonical(self.original))
     }
+}
+
+/// What a sentence's scan may need of the whole reply.
+struct WholeReply<'a> {
+    /// The reply in canonical form.
+    text: &'a str,
+    /// The partner's line it answers.
+    context: &'a Context<'a>,
+    /// How many sentences the reply has.
+    sentences: usize,
 }
 
 /// What the scan of one reply reuses from sentence to sentence.

@@ -5,7 +5,7 @@
 //! rubric that loads is complete (every tag of labels.md, with a tip for each breakdown tag).
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 use serde::Deserialize;
@@ -118,6 +118,43 @@ struct TagFile {
     suppresses_in_reply: Vec<Spanned<String>>,
     #[serde(default)]
     context_cancels: Vec<Spanned<String>>,
+    #[serde(default)]
+    answering: Vec<AnsweringFile>,
+}
+
+/// Patterns that mark a tag only in answer to certain partner's lines: "k." to "I'm really hurt"
+/// shuts the subject, "k." to "dinner's at seven" only answers.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnsweringFile {
+    #[serde(default)]
+    partner: Vec<Spanned<String>>,
+    #[serde(default)]
+    partner_unless: Vec<Spanned<String>>,
+    /// The patterns count only when their sentence is the whole reply ("Okay." alone, not
+    /// "Okay. What happened then?").
+    #[serde(default)]
+    alone: bool,
+    patterns: Vec<Spanned<String>>,
+}
+
+/// When an `answering` group's patterns count: what the partner's line must match and must not,
+/// and whether the sentence must be the whole reply.
+#[derive(Debug)]
+pub(crate) struct PartnerCondition {
+    matches: Option<Regex>,
+    unless: Option<Regex>,
+    alone: bool,
+}
+
+impl PartnerCondition {
+    /// Whether a hit counts, given the partner's line (in canonical form) and the number of
+    /// sentences in the reply.
+    pub(crate) fn holds(&self, partner: &str, sentences: usize) -> bool {
+        (!self.alone || sentences == 1)
+            && self.matches.as_ref().is_none_or(|re| re.is_match(partner))
+            && !self.unless.as_ref().is_some_and(|re| re.is_match(partner))
+    }
 }
 
 fn yes() -> bool {
@@ -163,8 +200,9 @@ pub(crate) enum SentencePattern {
     /// The reflection's `not_with` patterns (as one): the sentence is about the speaker, gives
     /// instructions or asks a bare "You ...?", so it is no reflection.
     NotWith,
-    /// One trigger pattern of a tag, with its own regex for the evidence spans.
-    Trigger(Tag, TriggerRegex),
+    /// One trigger pattern of a tag, with its own regex for the evidence spans, and what the
+    /// partner's line must match for it to count (its `answering` group), if anything.
+    Trigger(Tag, TriggerRegex, Option<Arc<PartnerCondition>>),
 }
 
 /// Compiles one of the rubric's regexes, as loading checks them and spans use them.
@@ -324,12 +362,28 @@ impl Compiler<'_> {
 
         let mut rules: Vec<Option<TagRule>> = Tag::ALL.iter().map(|_| None).collect();
         let mut unless: Vec<(Tag, Regex)> = Vec::new();
-        let mut triggers: Vec<(Tag, Regex)> = Vec::new();
+        let mut triggers: Vec<(Tag, Regex, Option<Arc<PartnerCondition>>)> = Vec::new();
         for (TagName(name), tag_file) in &file.tags.value {
             let Some(tag) = self.tag(name) else { continue };
             for pattern in &tag_file.patterns {
                 if let Some(regex) = self.regex(pattern) {
-                    triggers.push((tag, regex));
+                    triggers.push((tag, regex, None));
+                }
+            }
+            for group in &tag_file.answering {
+                let (matches, unless) = (self.alternation(&group.partner), self.alternation(&group.partner_unless));
+                if group.partner.is_empty() && group.partner_unless.is_empty() {
+                    self.problem(
+                        group.patterns.first().map_or_else(|| at(name), at),
+                        format!("an `answering` group of `{}` says nothing of the partner's line", name.value),
+                        "give it `partner:` (what the partner's line must match) or `partner_unless:`",
+                    );
+                }
+                let partner = Arc::new(PartnerCondition { matches, unless, alone: group.alone });
+                for pattern in &group.patterns {
+                    if let Some(regex) = self.regex(pattern) {
+                        triggers.push((tag, regex, Some(Arc::clone(&partner))));
+                    }
                 }
             }
             if tag_file.patterns.is_empty() {
@@ -367,9 +421,9 @@ impl Compiler<'_> {
         }
         let has_statement_frames = sentence_patterns.iter().any(|p| matches!(p, SentencePattern::StatementFrame));
         let rules_in_set = sentence_sources.len();
-        for (tag, regex) in triggers {
+        for (tag, regex, partner) in triggers {
             sentence_sources.push(regex.as_str().to_owned());
-            sentence_patterns.push(SentencePattern::Trigger(tag, TriggerRegex::new(&regex)));
+            sentence_patterns.push(SentencePattern::Trigger(tag, TriggerRegex::new(&regex), partner));
         }
         // Each sentence rule may be as large as a pattern, on top of the triggers' limit.
         let sentence_set = SentenceSet::new(
@@ -615,6 +669,29 @@ mod tests {
         assert!(!problems(&yaml).is_empty());
         let huge = "#".repeat(MAX_RUBRIC_BYTES + 1);
         assert!(problems(&huge)[0].contains("limit"));
+    }
+
+    #[test]
+    fn an_answering_group_must_say_what_the_partner_said_and_its_patterns_are_checked() {
+        let silent = BUILTIN_RUBRIC.replacen(
+            "      - alone: true\n        partner:\n",
+            "      - alone: true\n        partner_none:\n",
+            1,
+        );
+        assert!(problems(&silent)[0].contains("partner_none"), "an unknown key is refused");
+
+        let yaml = BUILTIN_RUBRIC.replacen(
+            "    answering:\n",
+            "    answering:\n      - patterns: ['^k$']\n      - partner: ['broken((']\n        patterns: ['^ok$']\n",
+            1,
+        );
+        let found = problems(&yaml);
+        let line_of = |needle: &str| yaml.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with(&format!("test.yaml:{}:", line_of("'^k$'"))), "{found:#?}");
+        assert!(found[0].contains("says nothing of the partner's line"), "{found:#?}");
+        assert!(found[1].starts_with(&format!("test.yaml:{}:", line_of("broken(("))), "{found:#?}");
+        assert!(found[1].contains("invalid pattern"), "{found:#?}");
     }
 
     #[test]

@@ -637,3 +637,131 @@ fn a_habit_charged_in_general_is_criticism() {
     // A habit admired is not.
     assert!(!tags("I love that you call your gran every Sunday.", "").contains(&Tag::Criticism));
 }
+
+#[test]
+fn a_curt_word_shuts_the_subject_only_in_answer_to_hurt_a_complaint_or_a_wish_to_talk() {
+    assert_tags("k.", "I'm really upset about what you said.", &[Tag::Stonewalling]);
+    assert_tags("ok", "You didn't even say goodbye this morning.", &[Tag::Stonewalling]);
+    assert_tags("Nothing.", "Is something bothering you?", &[Tag::Stonewalling]);
+    assert_tags("I'm fine.", "What's wrong? You've been quiet all night.", &[Tag::Stonewalling]);
+    assert_tags("Nope.", "Can we talk about the money thing?", &[Tag::Stonewalling]);
+    // The same words about a plan or a fact only answer it.
+    assert_tags("ok", "Dinner's at seven.", &[]);
+    assert_tags("Nope.", "Did you lock the car?", &[]);
+    assert_tags("No.", "Want tea?", &[]);
+    // Said first in a longer reply, they open it ("Okay. What happened then?").
+    assert_tags("Okay. What happened after that?", "I'm really upset about today.", &[Tag::OpenQuestion]);
+}
+
+#[test]
+fn sorry_to_the_partners_own_news_is_sympathy_and_to_what_you_did_an_apology() {
+    assert_tags("Oh love, I'm so sorry.", "I didn't get the job.", &[Tag::Validation]);
+    assert_tags("Thirteen years together. I'm so sorry.", "We lost the cat this morning.", &[Tag::Validation]);
+    assert_tags("I'm so sorry.", "You forgot my birthday.", &[Tag::Accountability]);
+    assert_tags("I'm so sorry.", "I feel invisible when your friends are round.", &[Tag::Accountability]);
+    // With no partner's line, or one that names no one, it stays an apology.
+    assert_tags("I'm so sorry.", "", &[Tag::Accountability]);
+    assert_tags("That was me, I left it open. I'm sorry.", "The gate was open all night.", &[Tag::Accountability]);
+}
+
+#[test]
+fn counter_complaints_blame_passed_back_and_the_victim_who_cannot_win_are_defensive() {
+    assert_all_tagged(
+        Tag::Defensiveness,
+        &[
+            "Rich, coming from you.",
+            "Funny, coming from someone who hasn't hoovered since March.",
+            "You leave lights on in every room, nobody says anything about that.",
+            "I've been working twelve-hour days, when exactly was I supposed to do it?",
+            "I only said it because you pushed me.",
+            "You made me lose my temper.",
+            "I thought you'd be pleased. Clearly I can't do anything right.",
+            "Because you'd react exactly like this.",
+            "It's my money too.",
+            "I listen all the time. I'm listening right now.",
+            "Yeah well, you were no better.",
+            "And your sister stayed a month last year, so.",
+            "Am I not allowed to see my friends now?",
+            "I'm not doing it on purpose.",
+            "To be fair, you weren't exactly polite either.",
+            "You think I don't do anything around here?",
+        ],
+    );
+    // Owning it, or agreeing, is no defence.
+    assert_none_tagged(
+        Tag::Defensiveness,
+        &["I did notice the garden, and I should have said so.", "That means a lot coming from you."],
+    );
+}
+
+#[test]
+fn platitudes_old_news_and_promises_it_will_be_nothing_minimise() {
+    assert_all_tagged(
+        Tag::Minimizing,
+        &[
+            "Everyone moves house, it's hardly a tragedy.",
+            "There'll be other jobs, don't dwell on it.",
+            "You worry about everything, it'll be nothing.",
+            "He's in a better place now. Everything happens for a reason.",
+            "That was years ago. Let it go.",
+            "Never mind, you can always get another one.",
+            "Everyone snaps at their kids sometimes.",
+            "It's a parking ticket, relax.",
+            "Nobody forced you to take the job.",
+            "You'd have hated it anyway.",
+            "It was a five-minute chat. Nobody noticed.",
+            "You say that every year.",
+        ],
+    );
+    assert_none_tagged(Tag::Minimizing, &["I need ten minutes to calm down, then I want to hear the rest."]);
+}
+
+#[test]
+fn pauses_with_a_way_back_ownership_and_promises_in_plain_words() {
+    assert_all_tagged(
+        Tag::SelfRegulation,
+        &[
+            "Give me twenty minutes to cool off and I'll come and find you.",
+            "I'm getting flooded. Can I walk round the block and come back in ten?",
+            "I'm overwhelmed. I'm going to sit outside for a bit and I'll be back by eight so we can finish this.",
+            "Can we pick this back up tomorrow morning when I'm calmer?",
+        ],
+    );
+    assert_all_tagged(Tag::Accountability, &["I did, and there's no excuse.", "You deserved better from me."]);
+    assert_all_tagged(
+        Tag::Commitment,
+        &[
+            "It won't happen again.",
+            "Booking it now.",
+            "Starting tonight, mine goes in the drawer at dinner.",
+            "I'll ring her back once the kids are asleep.",
+        ],
+    );
+    assert_all_tagged(Tag::Appreciation, &["You went to so much trouble."]);
+    assert_none_tagged(Tag::RespectDifferences, &["I'll put every date that matters to you in my calendar tonight."]);
+}
+
+#[test]
+fn disagreeing_without_needing_to_win_unnamed_help_and_shutdowns_without_a_subject() {
+    assert_all_tagged(
+        Tag::RespectDifferences,
+        &[
+            "We can disagree on this and still be fine.",
+            "I see it differently, but I don't need to win this.",
+            "We come at holidays from really different places.",
+            "It does matter to you, and I want to make room for it.",
+        ],
+    );
+    assert_none_tagged(Tag::Appreciation, &["I see it differently."]);
+    assert_all_tagged(
+        Tag::SeekSupport,
+        &["Would you be open to seeing someone about it?", "There are counsellors who work with couples."],
+    );
+    assert_none_tagged(Tag::SeekSupport, &["I'll book the specialist for your knee."]);
+    assert_all_tagged(
+        Tag::Stonewalling,
+        &["Don't want to talk about it.", "Nothing to say.", "I'm too tired for this. Goodnight."],
+    );
+    assert_tags("k", "I feel like you've stopped trying.", &[Tag::Stonewalling]);
+    assert_all_tagged(Tag::Validation, &["You're not failing.", "That's such a horrible feeling."]);
+}
