@@ -4,7 +4,7 @@
 //! rule recognises gets an analysis with no tags (style `neutral`, score 0).
 //!
 //! The pipeline, per reply:
-//! 1. normalise the reply ([`text`]), and the partner's line when step 4 or 5 first reads it;
+//! 1. normalise the reply ([`text`]), and the partner's line when a later step first reads it;
 //!    plain ASCII with nothing to rewrite keeps its lowercased bytes and needs no table of origins;
 //! 2. split the reply into sentences and scan each once with one set of patterns ([`scan`]):
 //!    every trigger, and the sentence rules (each tag's `unless`, the reflection's statement
@@ -13,7 +13,9 @@
 //! 3. find the spans of each matching trigger (a trigger whose matches all end at one place
 //!    needs only a reverse search from there; others are searched again in their sentence), and
 //!    apply the tag's rule: negation scope, `unless` (a vetoed trigger is not searched unless a
-//!    negated hit could turn into another tag), `requires` (searched once per reply);
+//!    negated hit could turn into another tag), `requires` (searched once per reply); a trigger
+//!    of an `answering` group counts only if the partner's line meets the group's condition
+//!    ("k." to "I'm hurt", not to "dinner's at seven");
 //! 4. add the hits that need more than a pattern: shouted praise (sarcasm) and reflective
 //!    listening without a stock phrase (statements on the partner's side, unless a bare "You ...?"
 //!    or a contradiction of the partner's own word; echoes of their words);
@@ -240,8 +242,10 @@ impl Analyzer {
 
     /// Reflective listening without a stock phrase: a statement framed on the partner's side that
     /// says nothing about the speaker ("So you carried bedtime all week."), unless it is a bare
-    /// "You ...?" or negates the partner's own word; or a statement that reuses enough of the
-    /// partner's own content words, unless their line was a question.
+    /// "You ...?", negates the partner's own word or answers their one-line question; or a
+    /// statement that reuses enough of the partner's own content words, unless their line was a
+    /// question. Neither counts in a reply that defends or attacks: there, a statement about the
+    /// partner is a counter ("You cry at adverts."), not their experience handed back.
     fn reflection_hits(
         &self,
         reply: &str,
@@ -250,7 +254,15 @@ impl Analyzer {
         marks: &[SentenceMarks],
         hits: &mut Vec<Hit>,
     ) {
+        if Style::from_tags(hits.iter().map(|hit| hit.tag)) == Style::Defensive {
+            return;
+        }
         let rule = &self.rubric.reflection;
+        let partner_line = context.text().trim_end();
+        // "Who's picking up Leo?" "Your mum said she could." answers, it doesn't reflect. A
+        // statement closed by "..., you know?" or "..., right?" asks for nothing.
+        let answers_question =
+            partner_line.strip_suffix('?').is_some_and(|question| !question.contains(['.', '!', '?', '\n', ',']));
         // The partner's words are only needed for a sentence that might echo or contradict them.
         let context_stems = OnceCell::new();
         let context_stems = || {
@@ -273,6 +285,9 @@ impl Analyzer {
             // question word ("So when she's at work, what happens?") is a question instead.
             let asked_openly = || hits.iter().any(|hit| hit.sentence == index && hit.tag == Tag::OpenQuestion);
             if marks.framed && !(text.ends_with('?') && asked_openly()) {
+                if answers_question {
+                    continue;
+                }
                 // Negating the partner's own words ("I'm drowning." "You're not drowning.")
                 // hands back the opposite of what they said: reassurance or dismissal, not a
                 // reflection.
@@ -294,7 +309,7 @@ impl Analyzer {
             }
             // An answer reuses the words of the question it answers ("Blue or grey?" "Grey."):
             // echoing a question is no reflection.
-            if text.ends_with('?') || context.text().is_empty() || context.text().trim_end().ends_with('?') {
+            if text.ends_with('?') || partner_line.is_empty() || partner_line.ends_with('?') {
                 continue;
             }
             let context_stems = context_stems();

@@ -765,3 +765,30 @@ fn disagreeing_without_needing_to_win_unnamed_help_and_shutdowns_without_a_subje
     assert_tags("k", "I feel like you've stopped trying.", &[Tag::Stonewalling]);
     assert_all_tagged(Tag::Validation, &["You're not failing.", "That's such a horrible feeling."]);
 }
+
+#[test]
+fn answers_counters_and_reassurance_about_the_partner_are_no_reflections() {
+    // An answer to a one-line question is about the partner without handing anything back.
+    assert_tags("Your brother said he'd bring it round.", "Who's got the drill?", &[]);
+    // In a reply that defends or attacks, a statement about the partner is a counter.
+    assert_tags(
+        "Typical. You burn everything you cook.",
+        "I burned the dinner, I'm so annoyed with myself.",
+        &[Tag::Criticism],
+    );
+    assert!(
+        !tags("That's not true. You've invented that.", "You said we'd go to Wales.")
+            .contains(&Tag::ReflectiveListening)
+    );
+    // Reassurance and disbelief are said about the partner, not for them.
+    assert_none_tagged(
+        Tag::ReflectiveListening,
+        &["You don't have to carry this on your own.", "You're joking.", "Which night were you thinking of?"],
+    );
+    // A statement about a line that closes with "..., you know?" still reflects.
+    assert_tags(
+        "So you feel stuck between the two of them.",
+        "I'm stuck in the middle, you know?",
+        &[Tag::ReflectiveListening],
+    );
+}
