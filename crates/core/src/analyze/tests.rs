@@ -792,3 +792,63 @@ fn answers_counters_and_reassurance_about_the_partner_are_no_reflections() {
         &[Tag::ReflectiveListening],
     );
 }
+
+#[test]
+fn breakdowns_without_their_usual_words() {
+    assert_all_tagged(
+        Tag::Defensiveness,
+        &[
+            "Yes, but I'm the one who does the school run.",
+            "It wasn't me, ask your brother.",
+            "You try it with three kids in the car.",
+            "How is that on me?",
+            "Oh, so now suddenly it's a crime to have a beer?",
+            "Nobody told me the shop shut early.",
+            "I've done nothing but cook and clean all week.",
+            "Someone has to pay the bills.",
+            "I'd have rung them if you'd left me the number.",
+            "If you put things back I wouldn't have to shout.",
+            "Am I supposed to read your mind?",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Criticism,
+        &[
+            "That's so you.",
+            "You're just like your mother.",
+            "That's the trouble with you.",
+            "You complain about everything.",
+            "You've got no backbone.",
+            "It's exhausting living with you.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Contempt,
+        &[
+            "Do you want a round of applause?",
+            "Diddums.",
+            "Cue the violins.",
+            "Sure, go ahead and run it, champ.",
+            "Yes, Mum.",
+            "Look at you, all organised.",
+            "Fine, I'll use small words.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Minimizing,
+        &[
+            "We all have days like that.",
+            "You'll be grand.",
+            "Scans like that usually turn out to be nothing.",
+            "Don't be daft.",
+        ],
+    );
+    assert_tags("Busy.", "Can we talk tonight?", &[Tag::Stonewalling]);
+    assert_tags("Busy.", "What are you up to?", &[]);
+    assert_all_tagged(
+        Tag::Stonewalling,
+        &["Not talking about it.", "You know what you did.", "Can't be bothered getting into it."],
+    );
+    // Owning it first and then adding a fact, or saying yes to a plan, is no defence.
+    assert_none_tagged(Tag::Defensiveness, &["Yes, that sounds good.", "I know. I should have told you."]);
+}
