@@ -193,8 +193,11 @@ impl Analyzer {
                     marks.not_with = true;
                     continue;
                 }
-                SentencePattern::Trigger(tag, regex, partner) => {
-                    if partner.as_ref().is_some_and(|partner| !partner.holds(reply.context.text(), reply.sentences)) {
+                SentencePattern::Trigger(tag, regex, answering) => {
+                    if answering
+                        .as_ref()
+                        .is_some_and(|answering| !answering.holds(reply.context.text(), reply.sentences))
+                    {
                         continue;
                     }
                     (*tag, regex)

@@ -141,13 +141,13 @@ struct AnsweringFile {
 /// When an `answering` group's patterns count: what the partner's line must match and must not,
 /// and whether the sentence must be the whole reply.
 #[derive(Debug)]
-pub(crate) struct PartnerCondition {
+pub(crate) struct AnsweringCondition {
     matches: Option<Regex>,
     unless: Option<Regex>,
     alone: bool,
 }
 
-impl PartnerCondition {
+impl AnsweringCondition {
     /// Whether a hit counts, given the partner's line (in canonical form) and the number of
     /// sentences in the reply.
     pub(crate) fn holds(&self, partner: &str, sentences: usize) -> bool {
@@ -200,9 +200,9 @@ pub(crate) enum SentencePattern {
     /// The reflection's `not_with` patterns (as one): the sentence is about the speaker, gives
     /// instructions or asks a bare "You ...?", so it is no reflection.
     NotWith,
-    /// One trigger pattern of a tag, with its own regex for the evidence spans, and what the
-    /// partner's line must match for it to count (its `answering` group), if anything.
-    Trigger(Tag, TriggerRegex, Option<Arc<PartnerCondition>>),
+    /// One trigger pattern of a tag, with its own regex for the evidence spans, and the condition
+    /// of its `answering` group, if it has one.
+    Trigger(Tag, TriggerRegex, Option<Arc<AnsweringCondition>>),
 }
 
 /// Compiles one of the rubric's regexes, as loading checks them and spans use them.
@@ -362,7 +362,7 @@ impl Compiler<'_> {
 
         let mut rules: Vec<Option<TagRule>> = Tag::ALL.iter().map(|_| None).collect();
         let mut unless: Vec<(Tag, Regex)> = Vec::new();
-        let mut triggers: Vec<(Tag, Regex, Option<Arc<PartnerCondition>>)> = Vec::new();
+        let mut triggers: Vec<(Tag, Regex, Option<Arc<AnsweringCondition>>)> = Vec::new();
         for (TagName(name), tag_file) in &file.tags.value {
             let Some(tag) = self.tag(name) else { continue };
             for pattern in &tag_file.patterns {
@@ -379,10 +379,10 @@ impl Compiler<'_> {
                         "give it `partner:` (what the partner's line must match) or `partner_unless:`",
                     );
                 }
-                let partner = Arc::new(PartnerCondition { matches, unless, alone: group.alone });
+                let condition = Arc::new(AnsweringCondition { matches, unless, alone: group.alone });
                 for pattern in &group.patterns {
                     if let Some(regex) = self.regex(pattern) {
-                        triggers.push((tag, regex, Some(Arc::clone(&partner))));
+                        triggers.push((tag, regex, Some(Arc::clone(&condition))));
                     }
                 }
             }
@@ -421,9 +421,9 @@ impl Compiler<'_> {
         }
         let has_statement_frames = sentence_patterns.iter().any(|p| matches!(p, SentencePattern::StatementFrame));
         let rules_in_set = sentence_sources.len();
-        for (tag, regex, partner) in triggers {
+        for (tag, regex, condition) in triggers {
             sentence_sources.push(regex.as_str().to_owned());
-            sentence_patterns.push(SentencePattern::Trigger(tag, TriggerRegex::new(&regex), partner));
+            sentence_patterns.push(SentencePattern::Trigger(tag, TriggerRegex::new(&regex), condition));
         }
         // Each sentence rule may be as large as a pattern, on top of the triggers' limit.
         let sentence_set = SentenceSet::new(
