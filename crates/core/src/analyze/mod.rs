@@ -14,13 +14,13 @@
 //!    needs only a reverse search from there; others are searched again in their sentence), and
 //!    apply the tag's rule: negation scope, `unless` (a vetoed trigger is not searched unless a
 //!    negated hit could turn into another tag), `requires` (searched once per reply); a trigger
-//!    of an `answering` group counts only if the partner's line meets the group's condition
-//!    ("k." to "I'm hurt", not to "dinner's at seven");
+//!    of an `answering` group, or of a tag with `context_cancels`, counts only if the partner's
+//!    line meets the condition ("k." to "I'm hurt", not to "dinner's at seven"; advice the
+//!    partner asked for is not unsolicited);
 //! 4. add the hits that need more than a pattern: shouted praise (sarcasm) and reflective
 //!    listening without a stock phrase (statements on the partner's side, unless a bare "You ...?"
 //!    or a contradiction of the partner's own word; echoes of their words);
-//! 5. apply suppressions ("sorry, but" cancels the apology in its sentence) and context
-//!    (advice the partner asked for is not unsolicited);
+//! 5. apply suppressions ("sorry, but" cancels the apology in its sentence);
 //! 6. derive style, score and feedback; evidence quotes a hit from its first word, without the
 //!    separators a pattern matched to tell where the phrase starts.
 //!
@@ -155,7 +155,7 @@ impl Analyzer {
             .collect();
         self.sarcasm_hits(&reply_text, &sentences, &mut hits);
         self.reflection_hits(&reply_text.text, &context_text, &sentences, &marks, &mut hits);
-        let hits = self.settle(hits, sentences.len(), &context_text);
+        let hits = self.settle(hits, sentences.len());
         self.conclude(reply, &reply_text, hits)
     }
 
@@ -332,23 +332,17 @@ impl Analyzer {
         }
     }
 
-    /// Applies suppressions and context cancellations.
-    fn settle(&self, mut hits: Vec<Hit>, sentences: usize, context: &Context) -> Vec<Hit> {
-        let found = TagSet::of(hits.iter().map(|hit| hit.tag));
-        let cancelled_by_context = TagSet::of(found.iter().filter(|&tag| {
-            self.rubric.rule(tag).context_cancels.as_ref().is_some_and(|re| re.is_match(context.text()))
-        }));
+    /// Applies suppressions.
+    fn settle(&self, mut hits: Vec<Hit>, sentences: usize) -> Vec<Hit> {
         let mut suppressed_in_reply = TagSet::default();
         let mut suppressed_in_sentence = vec![TagSet::default(); sentences];
-        for hit in hits.iter().filter(|hit| !cancelled_by_context.contains(hit.tag)) {
+        for hit in &hits {
             let rule = self.rubric.rule(hit.tag);
             suppressed_in_reply.insert_all(rule.suppresses_in_reply);
             suppressed_in_sentence[hit.sentence].insert_all(rule.suppresses);
         }
         hits.retain(|hit| {
-            !cancelled_by_context.contains(hit.tag)
-                && !suppressed_in_reply.contains(hit.tag)
-                && !suppressed_in_sentence[hit.sentence].contains(hit.tag)
+            !suppressed_in_reply.contains(hit.tag) && !suppressed_in_sentence[hit.sentence].contains(hit.tag)
         });
         hits
     }
@@ -488,11 +482,6 @@ impl TagSet {
 
     fn contains(self, tag: Tag) -> bool {
         self.0 & (1 << tag.index()) != 0
-    }
-
-    /// The tags in the set, in the order of labels.md.
-    fn iter(self) -> impl Iterator<Item = Tag> {
-        Tag::ALL.into_iter().filter(move |&tag| self.contains(tag))
     }
 }
 

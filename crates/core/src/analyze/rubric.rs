@@ -138,12 +138,13 @@ struct AnsweringFile {
     patterns: Vec<Spanned<String>>,
 }
 
-/// When an `answering` group's patterns count: what the partner's line must match and must not,
-/// and whether the sentence must be the whole reply.
+/// When a trigger counts, beyond its sentence: what the partner's line must match and must not
+/// (an `answering` group's `partner` and `partner_unless`, and the tag's `context_cancels`), and
+/// whether the sentence must be the whole reply.
 #[derive(Debug)]
 pub(crate) struct AnsweringCondition {
     matches: Option<Regex>,
-    unless: Option<Regex>,
+    unless: Vec<Arc<Regex>>,
     alone: bool,
 }
 
@@ -153,7 +154,7 @@ impl AnsweringCondition {
     pub(crate) fn holds(&self, partner: &str, sentences: usize) -> bool {
         (!self.alone || sentences == 1)
             && self.matches.as_ref().is_none_or(|re| re.is_match(partner))
-            && !self.unless.as_ref().is_some_and(|re| re.is_match(partner))
+            && !self.unless.iter().any(|re| re.is_match(partner))
     }
 }
 
@@ -177,8 +178,6 @@ pub(crate) struct TagRule {
     pub suppresses: TagSet,
     /// Tags this one cancels anywhere in the reply.
     pub suppresses_in_reply: TagSet,
-    /// The tag does not apply when the partner's line matches this (advice that was asked for).
-    pub context_cancels: Option<Regex>,
 }
 
 /// Reflective listening without a stock phrase: a statement framed on the partner's side, or one
@@ -365,13 +364,20 @@ impl Compiler<'_> {
         let mut triggers: Vec<(Tag, Regex, Option<Arc<AnsweringCondition>>)> = Vec::new();
         for (TagName(name), tag_file) in &file.tags.value {
             let Some(tag) = self.tag(name) else { continue };
+            // `context_cancels` is a `partner_unless` for all of the tag's patterns.
+            let cancels = self.alternation(&tag_file.context_cancels).map(Arc::new);
+            let plain = cancels.as_ref().map(|cancels| {
+                Arc::new(AnsweringCondition { matches: None, unless: vec![Arc::clone(cancels)], alone: false })
+            });
             for pattern in &tag_file.patterns {
                 if let Some(regex) = self.regex(pattern) {
-                    triggers.push((tag, regex, None));
+                    triggers.push((tag, regex, plain.clone()));
                 }
             }
             for group in &tag_file.answering {
-                let (matches, unless) = (self.alternation(&group.partner), self.alternation(&group.partner_unless));
+                let matches = self.alternation(&group.partner);
+                let unless =
+                    self.alternation(&group.partner_unless).map(Arc::new).into_iter().chain(cancels.clone()).collect();
                 if group.partner.is_empty() && group.partner_unless.is_empty() {
                     self.problem(
                         group.patterns.first().map_or_else(|| at(name), at),
@@ -496,7 +502,6 @@ impl Compiler<'_> {
             when_negated: file.when_negated.as_ref().and_then(|name| self.tag(name)),
             suppresses: TagSet::of(file.suppresses.iter().filter_map(|name| self.tag(name))),
             suppresses_in_reply: TagSet::of(file.suppresses_in_reply.iter().filter_map(|name| self.tag(name))),
-            context_cancels: self.alternation(&file.context_cancels),
         };
         (rule, unless)
     }
