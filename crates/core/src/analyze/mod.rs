@@ -145,13 +145,11 @@ impl Analyzer {
         // Most replies find fewer hits than this: the list then never grows.
         let mut hits = Vec::with_capacity(16);
         let mut scan = Scan::new(&self.rubric);
+        let whole = WholeReply { text: &reply_text.text, context: &context_text, sentences: sentences.len() };
         let marks: Vec<SentenceMarks> = sentences
             .iter()
             .enumerate()
-            .map(|(index, sentence)| {
-                let reply = WholeReply { text: &reply_text.text, context: &context_text, sentences: sentences.len() };
-                self.sentence_hits(&reply, index, sentence, &mut scan, &mut hits)
-            })
+            .map(|(index, sentence)| self.sentence_hits(&whole, index, sentence, &mut scan, &mut hits))
             .collect();
         self.sarcasm_hits(&reply_text, &sentences, &mut hits);
         self.reflection_hits(&reply_text.text, &context_text, &sentences, &marks, &mut hits);
