@@ -5,11 +5,18 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    // Read when the script runs, not when it is compiled: cargo may reuse a compiled build script
+    // for a checkout elsewhere that shares the target directory, whose scenarios may be gone.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("scenarios");
     println!("cargo::rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    // A binary without its scenarios would build and then find none: better not to build.
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("cannot read the bundled scenarios in {}: {error}", dir.display()));
+    let mut files: Vec<_> = entries
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|error| panic!("cannot list the bundled scenarios in {}: {error}", dir.display()));
     files.retain(|path| path.extension().is_some_and(|ext| ext == "yaml"));
     files.sort();
     let mut code = String::from(
