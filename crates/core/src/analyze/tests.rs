@@ -852,3 +852,80 @@ fn breakdowns_without_their_usual_words() {
     // Owning it first and then adding a fact, or saying yes to a plan, is no defence.
     assert_none_tagged(Tag::Defensiveness, &["Yes, that sounds good.", "I know. I should have told you."]);
 }
+
+/// Scorn said in plain words, excuses and counters without "it's not my fault", and feelings
+/// explained away: the everyday forms that replies written apart from the rules used most.
+#[test]
+fn everyday_scorn_excuses_and_explaining_away() {
+    assert_all_tagged(
+        Tag::Contempt,
+        &[
+            "Oh, how riveting.",
+            "Thrilling.",
+            "Shocking. Who could have predicted that.",
+            "Colour me amazed.",
+            "Cool story.",
+            "Ha, nice try.",
+            "Let me explain it slowly for you.",
+            "Try to keep up, would you?",
+            "Were you raised in a barn?",
+            "Is it man flu this time?",
+            "Calm down, snowflake.",
+            "Sure, genius.",
+            "Look at you, Miss Budget Planner.",
+            "Ok Mr Perfect, you do it then.",
+            "Do you now.",
+            "Did you get that off a podcast?",
+            "A whole ten minutes early.",
+            "However do you manage?",
+            "God forbid you lift a finger on a Sunday.",
+            "Nice effort, though.",
+            "As you wish, your Excellency.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Defensiveness,
+        &[
+            "I would have, but the shop was shut.",
+            "I'd have been there if the bus had turned up.",
+            "I'm one person, you know.",
+            "I've only got two hands.",
+            "I only shout because you interrupt.",
+            "I only mentioned it because I care.",
+            "I'm the one getting up at six every day.",
+            "The signal was gone, I can't help that.",
+            "That one doesn't count, it was a birthday.",
+            "I've told you twice already.",
+            "Why were you going through my texts?",
+            "Why do you need to know?",
+            "So basically it's all my fault.",
+            "In other words, I'm a useless husband.",
+            "I've worked all week, I've earned it.",
+            "How much more support do you want?",
+            "And who do you think pays the mortgage?",
+            "That's because you like being in charge.",
+            "You're tired because you stay up scrolling.",
+            "But you told me it was only a check-up.",
+            "You know I can't take calls at work.",
+            "You don't text me at lunch either.",
+            "Neither do you.",
+            "You weren't exactly a ray of sunshine either.",
+            "Says the man with three unopened gym bags.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Minimizing,
+        &["Still?", "That's just how he is.", "You're just hungry.", "You're reading too much into it."],
+    );
+    assert_all_tagged(Tag::Stonewalling, &["I'm not going over it again."]);
+    assert_all_tagged(Tag::NonApology, &["So sorry, your highness."]);
+    // Look-alikes that are no scorn, excuse or dismissal.
+    assert_none_tagged(Tag::Contempt, &["How lovely!", "You're a genius, thank you.", "We had a whole day together."]);
+    assert_none_tagged(
+        Tag::Defensiveness,
+        &["I would love that.", "I'm the one who messed up.", "You don't have to come either."],
+    );
+    assert_none_tagged(Tag::Minimizing, &["Is it still raining?", "That's just what I needed."]);
+    // A judgement of what the partner would do is not their experience handed back.
+    assert_none_tagged(Tag::ReflectiveListening, &["You'd have done the same."]);
+}
