@@ -785,6 +785,8 @@ fn answers_counters_and_reassurance_about_the_partner_are_no_reflections() {
         Tag::ReflectiveListening,
         &["You don't have to carry this on your own.", "You're joking.", "Which night were you thinking of?"],
     );
+    // Exclaimed at the partner, a statement about them charges them; it hands nothing back.
+    assert_tags("You left the gate open again!", "The dog got out this morning.", &[]);
     // A statement about a line that closes with "..., you know?" still reflects.
     assert_tags(
         "So you feel stuck between the two of them.",
