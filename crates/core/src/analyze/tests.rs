@@ -931,3 +931,112 @@ fn everyday_scorn_excuses_and_explaining_away() {
     // A judgement of what the partner would do is not their experience handed back.
     assert_none_tagged(Tag::ReflectiveListening, &["You'd have done the same."]);
 }
+
+/// The constructive moves said the way people say them, not as the textbook does, and criticism
+/// and advice without their marker words.
+#[test]
+fn everyday_forms_of_the_constructive_moves() {
+    assert_all_tagged(
+        Tag::Validation,
+        &[
+            "Oh, that's the worst.",
+            "That sounds properly grim.",
+            "Ugh, that's rubbish.",
+            "That's a proper hard feeling to sit with.",
+            "That would rattle anybody.",
+            "You've got every right to be cross.",
+            "Course you're upset.",
+            "Of course tonight's hard.",
+            "That's a fair worry.",
+            "Crying at the wedding is only human.",
+            "Nobody would blame you.",
+            "You don't have to be strong with me.",
+            "It can't be easy.",
+            "Totally get it.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Accountability,
+        &[
+            "Guilty.",
+            "I crossed a line with that joke.",
+            "I took it out on you and you didn't deserve it.",
+            "I had no right to read it.",
+            "It was unkind, and I knew it.",
+            "I really regret saying it.",
+            "You deserved better than that.",
+        ],
+    );
+    assert_tags("Fair, I did.", "You ate the last of the cake.", &[Tag::Accountability]);
+    assert_tags("I did.", "Did you get the milk?", &[]);
+    assert_all_tagged(
+        Tag::Commitment,
+        &[
+            "Consider it sorted.",
+            "Leave Friday with me.",
+            "I've put it in my diary.",
+            "I've set two alarms.",
+            "Painting the fence Sunday, no excuses.",
+            "I'll grab the tickets on my way home.",
+            "I'll be outside at six.",
+            "Won't happen again.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::SelfRegulation,
+        &[
+            "Let me get a glass of water and then I'll explain.",
+            "Let's stop for now and pick it up after tea.",
+            "I need a second. I'll be right back.",
+            "Twenty minutes on my own and I'll come and find you.",
+            "Let's both take ten and regroup.",
+            "Can we talk Saturday morning, when I'm calmer?",
+            "Can I have five minutes to cool off and then ring you back?",
+        ],
+    );
+    assert_all_tagged(
+        Tag::RespectDifferences,
+        &[
+            "You do you.",
+            "Your brother's entitled to his opinion.",
+            "I don't need you to agree with me.",
+            "We'll meet in the middle.",
+            "Both valid.",
+            "I'm a planner, you're a spontaneous one.",
+            "I can see your reasons.",
+            "I'm happy to try it your way.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Criticism,
+        &[
+            "That's typical of you.",
+            "That's you all over.",
+            "What is it with you and lateness?",
+            "Can't you do one thing right?",
+            "You've got no sense of timing.",
+            "You do what works for you and nobody else.",
+            "Why is everything such a drama with you?",
+            "You'd forget your head.",
+            "You don't listen to a word.",
+            "You're such a killjoy.",
+            "You're so uptight.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::UnsolicitedAdvice,
+        &[
+            "Couldn't you just say no?",
+            "Perhaps cut back on the coffee.",
+            "What I'd do is ring them first thing.",
+            "It might be worth asking for a raise.",
+            "Might be time to find a new gym.",
+            "What about trying earplugs?",
+            "Maybe it'd help to write it down.",
+        ],
+    );
+    // Look-alikes: sarcasm, a request, an answer, and one's own bad day.
+    assert_none_tagged(Tag::Validation, &["Course you do.", "It's been the worst day of my life."]);
+    assert_none_tagged(Tag::UnsolicitedAdvice, &["Could you pass the salt?"]);
+    assert_none_tagged(Tag::Commitment, &["I promise nothing.", "Leaving now is fine."]);
+}
