@@ -75,7 +75,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lint(args) => lint::run(&analyzer()?, args),
         Command::Paths(args) => paths::run(&analyzer()?, args),
         Command::Test(args) => test::run(&analyzer()?, args),
-        Command::Serve(args) => serve::serve(analyzer()?, args),
+        Command::Serve(args) => serve::serve(analyzer, args),
         Command::Token(args) => serve::token(args),
     }
 }
