@@ -23,8 +23,11 @@ use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet, meta};
 
-/// The lazy DFAs' cache capacity, as the set gives its own.
-const CACHE_CAPACITY: usize = 64 << 20;
+/// The cache capacity of the set's lazy DFAs (each thread that analyses has its own caches).
+/// Replies nobody has typed before need new states all the time, so a cache fills up and is
+/// cleared: at 64 MB a server fed 13,500 varied typed replies grew to 368 MB; at 16 MB it held
+/// 154 MB, and such replies took about 45% longer. Replies seen before are not affected.
+const CACHE_CAPACITY: usize = 16 << 20;
 
 /// Patterns that are all searched at once, to tell which of them match a sentence.
 #[derive(Debug)]
