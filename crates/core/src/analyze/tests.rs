@@ -894,7 +894,7 @@ fn everyday_scorn_excuses_and_explaining_away() {
             "I've only got two hands.",
             "I only shout because you interrupt.",
             "I only mentioned it because I care.",
-            "I'm the one getting up at six every day.",
+            "I'm always the one getting up at six.",
             "The signal was gone, I can't help that.",
             "That one doesn't count, it was a birthday.",
             "I've told you twice already.",
@@ -925,7 +925,12 @@ fn everyday_scorn_excuses_and_explaining_away() {
     assert_none_tagged(Tag::Contempt, &["How lovely!", "You're a genius, thank you.", "We had a whole day together."]);
     assert_none_tagged(
         Tag::Defensiveness,
-        &["I would love that.", "I'm the one who messed up.", "You don't have to come either."],
+        &[
+            "I would love that.",
+            "I'm the one who messed up.",
+            "I'm the one picking up the kids today.",
+            "You don't have to come either.",
+        ],
     );
     assert_none_tagged(Tag::Minimizing, &["Is it still raining?", "That's just what I needed."]);
     // A judgement of what the partner would do is not their experience handed back.
@@ -1037,6 +1042,10 @@ fn everyday_forms_of_the_constructive_moves() {
     );
     // Look-alikes: sarcasm, a request, an answer, and one's own bad day.
     assert_none_tagged(Tag::Validation, &["Course you do.", "It's been the worst day of my life."]);
-    assert_none_tagged(Tag::UnsolicitedAdvice, &["Could you pass the salt?"]);
+    assert_none_tagged(
+        Tag::UnsolicitedAdvice,
+        &["Could you pass the salt?", "Could you just grab milk on the way home?"],
+    );
+    assert_none_tagged(Tag::RespectDifferences, &["I'm a teacher, you're a nurse."]);
     assert_none_tagged(Tag::Commitment, &["I promise nothing.", "Leaving now is fine."]);
 }
