@@ -1049,3 +1049,152 @@ fn everyday_forms_of_the_constructive_moves() {
     assert_none_tagged(Tag::RespectDifferences, &["I'm a teacher, you're a nurse."]);
     assert_none_tagged(Tag::Commitment, &["I promise nothing.", "Leaving now is fine."]);
 }
+
+/// Scorn, excuses, shutdowns and brush-offs in words the textbook lists leave out, and the
+/// constructive moves in everyday words (the gap-finding set of stop 16).
+#[test]
+fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
+    assert_all_tagged(
+        Tag::Contempt,
+        &[
+            "Says the woman who leaves the lights on in every room.",
+            "Bit rich, that.",
+            "Oh, the injustice.",
+            "Someone ring the UN, the bins are late.",
+            "And here come the waterworks.",
+            "Honestly, I'm embarrassed for you.",
+            "Go on, have a good look at yourself.",
+            "A grown man sulking over a board game.",
+            "You want everything spelled out for you.",
+            "Thanks, officer, the washing-up police have spoken.",
+            "Some of us have standards.",
+            "Yes, Madam Chairperson.",
+            "Genius at work, everyone.",
+            "What's to admire?",
+            "Go on then, enlighten me.",
+            "Cleaned is a bold word for it.",
+            "Helping is generous.",
+            "Riveting stuff, as usual.",
+            "You're clearly incapable of reading a map.",
+            "Your day, the centre of the universe again.",
+            "Right, because you've pitched in so much this year.",
+            "You'll be milking this for a month.",
+            "God, you're thin-skinned.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Defensiveness,
+        &[
+            "He started it, I only answered back.",
+            "In fairness, you forgot my mum's birthday.",
+            "Take it up with your brother.",
+            "Someone had to pay the gas bill.",
+            "Can't win with you.",
+            "Somehow I'm the one in the wrong again.",
+            "Why must it always be me?",
+            "Why am I being lectured about this?",
+            "I'm not the only person round here who leaves cups out.",
+            "You're twisting everything.",
+            "You can't hold me to something I said at midnight.",
+            "So I'd say we're even.",
+            "Could have been anyone who left it open.",
+            "Did I, though?",
+            "Was I supposed to read your mind?",
+            "Yeah, and who paid for the holiday?",
+            "I don't hear you thanking me for the garden.",
+        ],
+    );
+    // Answers to a charge: the charge named, then the reply.
+    for (charge, reply) in [
+        ("You didn't ring the landlord.", "I did ring him, twice."),
+        ("You forgot to feed the cat.", "I did feed her, she's just greedy."),
+        ("Why didn't you empty the dishwasher?", "Because I've been up since six sorting the kids."),
+        ("You were so late again.", "The train was cancelled."),
+        ("You never help with homework.", "I'm doing the best I can."),
+    ] {
+        assert!(tags(reply, charge).contains(&Tag::Defensiveness), "{reply:?} to {charge:?}");
+    }
+    // The same words that answer no charge, or that own it.
+    assert!(!tags("I did ring him, twice.", "Did you manage to ring the landlord?").contains(&Tag::Defensiveness));
+    assert!(
+        !tags("I did say that, and I didn't do it. I'm sorry.", "You said you'd cancel the gym.")
+            .contains(&Tag::Defensiveness)
+    );
+    assert_all_tagged(
+        Tag::Stonewalling,
+        &["End of.", "Watch me.", "I'm done explaining myself.", "Fine, have it your way."],
+    );
+    for (bid, reply) in
+        [("Can you at least tell me what's wrong?", "Doesn't matter."), ("Please talk to me.", "Got to go.")]
+    {
+        assert!(tags(reply, bid).contains(&Tag::Stonewalling), "{reply:?} to {bid:?}");
+    }
+    assert!(!tags("Okay.", "She said not to say anything to him.").contains(&Tag::Stonewalling));
+    assert_all_tagged(
+        Tag::Minimizing,
+        &[
+            "Chin up, it's the weekend.",
+            "You'll shake it off.",
+            "Surely you're past it by now.",
+            "That was days ago.",
+            "Let's not make it into a big drama.",
+            "Worrying isn't going to fix it.",
+            "In a month you won't even remember it.",
+            "People have these done all the time.",
+            "Try not to dwell on it.",
+            "Better to look forward.",
+            "Devastated's a bit strong.",
+            "It's just money.",
+            "There's plenty more jobs out there.",
+            "There are people who can't even get an interview.",
+            "You're reading far too much into it.",
+        ],
+    );
+    assert_none_tagged(
+        Tag::Minimizing,
+        &["I need a little while to shake it off.", "I'm going out to calm down, back in twenty minutes."],
+    );
+    assert_all_tagged(
+        Tag::SelfRegulation,
+        &[
+            "I'm too wound up to answer properly, I'll come back to you in an hour.",
+            "Let me splash some water on my face and I'll be back.",
+            "I'm stepping out for a bit, then I'll come back.",
+            "Can I sleep on it and we talk over breakfast?",
+            "Could we park this and pick it up tomorrow?",
+            "I need a bit to calm down, but I'll call you at six.",
+            "Quick breather, then round two?",
+            "Twenty minutes, then we start again.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::RespectDifferences,
+        &[
+            "I see that it's not how you were raised.",
+            "Your football matters so much to you, even if I'll never get it.",
+            "We might not agree on this, and that's fine.",
+            "I'd love to do the birthday your way this year.",
+            "You're just wired differently.",
+            "You're a worrier and I'm more of a shrugger.",
+            "I won't force my music on you.",
+            "Camping's not everyone's cup of tea.",
+            "You're allowed to vote how you like.",
+            "You don't have to pretend to like jazz.",
+            "We were taught money really differently.",
+            "We're so different about holidays.",
+            "It's your mother tongue.",
+        ],
+    );
+    assert_all_tagged(
+        Tag::Validation,
+        &[
+            "It's completely understandable.",
+            "You're right to be cross.",
+            "You're allowed to feel that.",
+            "Aw, come here.",
+        ],
+    );
+    // The police themselves, and a feeling allowed, are no mockery and no difference of views.
+    assert_none_tagged(Tag::Contempt, &["The traffic police closed the road."]);
+    assert_none_tagged(Tag::RespectDifferences, &["You're allowed to feel that."]);
+}
