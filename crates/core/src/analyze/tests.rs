@@ -1051,7 +1051,8 @@ fn everyday_forms_of_the_constructive_moves() {
 }
 
 /// Scorn, excuses, shutdowns and brush-offs in words the textbook lists leave out, and the
-/// constructive moves in everyday words (the gap-finding set of stop 16).
+/// constructive moves in everyday words (the gap-finding sets of stop 16). Many of them are
+/// ordinary words elsewhere, so they count only in answer to a charge, a hurt or a plea.
 #[test]
 fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
     assert_all_tagged(
@@ -1068,18 +1069,21 @@ fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
             "You want everything spelled out for you.",
             "Thanks, officer, the washing-up police have spoken.",
             "Some of us have standards.",
-            "Yes, Madam Chairperson.",
-            "Genius at work, everyone.",
+            "Yes, Captain Obvious.",
             "What's to admire?",
             "Go on then, enlighten me.",
             "Cleaned is a bold word for it.",
             "Helping is generous.",
             "Riveting stuff, as usual.",
             "You're clearly incapable of reading a map.",
-            "Your day, the centre of the universe again.",
+            "Your birthday is the centre of the universe, is it?",
             "Right, because you've pitched in so much this year.",
             "You'll be milking this for a month.",
-            "God, you're thin-skinned.",
+            "Only took you six weeks.",
+            "Don't quit your day job.",
+            "Even a toddler could fold a towel.",
+            "Congrats, I guess.",
+            "Points for effort.",
         ],
     );
     assert_all_tagged(
@@ -1087,21 +1091,15 @@ fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
         &[
             "He started it, I only answered back.",
             "In fairness, you forgot my mum's birthday.",
-            "Take it up with your brother.",
-            "Someone had to pay the gas bill.",
             "Can't win with you.",
             "Somehow I'm the one in the wrong again.",
-            "Why must it always be me?",
-            "Why am I being lectured about this?",
             "I'm not the only person round here who leaves cups out.",
             "You're twisting everything.",
-            "You can't hold me to something I said at midnight.",
-            "So I'd say we're even.",
-            "Could have been anyone who left it open.",
-            "Did I, though?",
-            "Was I supposed to read your mind?",
-            "Yeah, and who paid for the holiday?",
-            "I don't hear you thanking me for the garden.",
+            "Don't look at me.",
+            "In case you hadn't noticed, I work nights.",
+            "I'm sure I mentioned it at breakfast.",
+            "What do you expect?",
+            "Nobody asked me to.",
         ],
     );
     // Answers to a charge: the charge named, then the reply.
@@ -1111,45 +1109,74 @@ fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
         ("Why didn't you empty the dishwasher?", "Because I've been up since six sorting the kids."),
         ("You were so late again.", "The train was cancelled."),
         ("You never help with homework.", "I'm doing the best I can."),
+        ("You left the shed unlocked.", "Take it up with your brother."),
+        ("You were rude to the waiter.", "Someone had to say it."),
+        ("Why didn't you book the vet?", "Why must it always be me?"),
+        ("I'm hurt that you forgot.", "Why am I being lectured about this?"),
+        ("You said you'd fix the gate.", "You can't hold me to something I said at midnight."),
+        ("You forgot our anniversary.", "So I'd say we're even."),
+        ("You left the gate open.", "Could have been anyone."),
+        ("You were so rude to my mum.", "Did I, though?"),
+        ("You didn't tell me about the bill.", "Was I supposed to read your mind?"),
+        ("You didn't do the washing.", "Yeah, and who paid for the holiday?"),
+        ("You never help in the garden.", "I don't hear you thanking me for the hedge."),
     ] {
         assert!(tags(reply, charge).contains(&Tag::Defensiveness), "{reply:?} to {charge:?}");
     }
     // The same words that answer no charge, or that own it.
-    assert!(!tags("I did ring him, twice.", "Did you manage to ring the landlord?").contains(&Tag::Defensiveness));
-    assert!(
-        !tags("I did say that, and I didn't do it. I'm sorry.", "You said you'd cancel the gym.")
-            .contains(&Tag::Defensiveness)
-    );
-    assert_all_tagged(
-        Tag::Stonewalling,
-        &["End of.", "Watch me.", "I'm done explaining myself.", "Fine, have it your way."],
-    );
-    for (bid, reply) in
-        [("Can you at least tell me what's wrong?", "Doesn't matter."), ("Please talk to me.", "Got to go.")]
-    {
+    for (line, reply) in [
+        ("Did you manage to ring the landlord?", "I did ring him, twice."),
+        ("You said you'd cancel the gym.", "I did say that, and I didn't do it. I'm sorry."),
+        ("You didn't have to bring anything!", "I did bring wine though."),
+        ("Why are you so happy today?", "Because I was at the doctor's and the scan was clear!"),
+        ("I'll get the taxi since you paid for dinner.", "Perfect, then we're even."),
+    ] {
+        assert!(!tags(reply, line).contains(&Tag::Defensiveness), "{reply:?} to {line:?}");
+    }
+    assert_all_tagged(Tag::Stonewalling, &["I'm done explaining myself.", "Fine, have it your way."]);
+    for (bid, reply) in [
+        ("Can you at least tell me what's wrong?", "Doesn't matter."),
+        ("Please talk to me.", "Got to go."),
+        ("Can we talk about last night?", "End of."),
+        ("You can't just walk out every time.", "Watch me."),
+    ] {
         assert!(tags(reply, bid).contains(&Tag::Stonewalling), "{reply:?} to {bid:?}");
     }
-    assert!(!tags("Okay.", "She said not to say anything to him.").contains(&Tag::Stonewalling));
+    for (line, reply) in [
+        ("She said not to say anything to him.", "Okay."),
+        ("Can you tell me if you want chips or mash?", "Doesn't matter."),
+        ("I bet you can't eat that whole pizza.", "Watch me!"),
+    ] {
+        assert!(!tags(reply, line).contains(&Tag::Stonewalling), "{reply:?} to {line:?}");
+    }
     assert_all_tagged(
         Tag::Minimizing,
         &[
-            "Chin up, it's the weekend.",
-            "You'll shake it off.",
             "Surely you're past it by now.",
-            "That was days ago.",
-            "Let's not make it into a big drama.",
-            "Worrying isn't going to fix it.",
-            "In a month you won't even remember it.",
-            "People have these done all the time.",
-            "Try not to dwell on it.",
             "Better to look forward.",
             "Devastated's a bit strong.",
-            "It's just money.",
-            "There's plenty more jobs out there.",
-            "There are people who can't even get an interview.",
             "You're reading far too much into it.",
+            "You're making a mountain out of a molehill.",
+            "Stop catastrophising.",
+            "You're gonna be fine.",
         ],
     );
+    // Said to the partner's hurt, these brush it off; said to anything else, they are ordinary words.
+    for reply in [
+        "Chin up, it's the weekend.",
+        "You'll shake it off.",
+        "Let's not make it into a big drama.",
+        "Worrying isn't going to fix it.",
+        "In a month you won't even remember it.",
+        "It's just money.",
+        "There's plenty more jobs out there.",
+        "There are people who can't even get an interview.",
+        "Nothing to be upset about.",
+        "It can't have been that bad.",
+    ] {
+        assert!(tags(reply, "I'm really upset about it.").contains(&Tag::Minimizing), "{reply:?}");
+        assert!(!tags(reply, "How was the match?").contains(&Tag::Minimizing), "{reply:?} to a question");
+    }
     assert_none_tagged(
         Tag::Minimizing,
         &["I need a little while to shake it off.", "I'm going out to calm down, back in twenty minutes."],
@@ -1158,15 +1185,13 @@ fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
         Tag::SelfRegulation,
         &[
             "I'm too wound up to answer properly, I'll come back to you in an hour.",
-            "Let me splash some water on my face and I'll be back.",
             "I'm stepping out for a bit, then I'll come back.",
-            "Can I sleep on it and we talk over breakfast?",
-            "Could we park this and pick it up tomorrow?",
             "I need a bit to calm down, but I'll call you at six.",
-            "Quick breather, then round two?",
+            "Quick breather, then we pick this up again?",
             "Twenty minutes, then we start again.",
         ],
     );
+    assert_none_tagged(Tag::SelfRegulation, &["A short break by the sea would be perfect, let's look tonight."]);
     assert_all_tagged(
         Tag::RespectDifferences,
         &[
@@ -1175,26 +1200,36 @@ fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
             "We might not agree on this, and that's fine.",
             "I'd love to do the birthday your way this year.",
             "You're just wired differently.",
-            "You're a worrier and I'm more of a shrugger.",
+            "You're a worrier and I'm more of a doer.",
             "I won't force my music on you.",
-            "Camping's not everyone's cup of tea.",
             "You're allowed to vote how you like.",
-            "You don't have to pretend to like jazz.",
-            "We were taught money really differently.",
+            "We were brought up differently.",
             "We're so different about holidays.",
-            "It's your mother tongue.",
+            "That's your call and I respect it.",
+            "I'd rather understand where you're coming from than win.",
         ],
+    );
+    assert_none_tagged(
+        Tag::RespectDifferences,
+        &["I know that's not how you see it, but you're being ridiculous.", "We learned a different route home."],
     );
     assert_all_tagged(
         Tag::Validation,
         &[
-            "It's completely understandable.",
+            "It's completely understandable that you're hurt.",
             "You're right to be cross.",
             "You're allowed to feel that.",
-            "Aw, come here.",
+            "I'd be losing my mind in your place.",
+            "You didn't deserve that.",
+            "Honestly, you're human.",
         ],
     );
-    // The police themselves, and a feeling allowed, are no mockery and no difference of views.
-    assert_none_tagged(Tag::Contempt, &["The traffic police closed the road."]);
+    for reply in ["Aw, come here.", "It's understandable."] {
+        assert!(tags(reply, "I'm so embarrassed.").contains(&Tag::Validation), "{reply:?}");
+        assert!(!tags(reply, "Where are you?").contains(&Tag::Validation), "{reply:?} to a question");
+    }
+    // A feeling allowed is no difference of views; one's own act judged is owning it.
     assert_none_tagged(Tag::RespectDifferences, &["You're allowed to feel that."]);
+    assert_none_tagged(Tag::Validation, &["That was rude of me.", "Of course you did."]);
+    assert_all_tagged(Tag::Accountability, &["That was unfair of me.", "It was really thoughtless of me."]);
 }
