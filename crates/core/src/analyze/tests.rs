@@ -1051,7 +1051,7 @@ fn everyday_forms_of_the_constructive_moves() {
 }
 
 /// Scorn, excuses, shutdowns and brush-offs in words the textbook lists leave out, and the
-/// constructive moves in everyday words (the gap-finding sets of stop 16). Many of them are
+/// constructive moves in everyday words (the ninth and tenth gap-finding sets). Many of them are
 /// ordinary words elsewhere, so they count only in answer to a charge, a hurt or a plea.
 #[test]
 fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
