@@ -18,8 +18,9 @@
 //!    line meets the condition ("k." to "I'm hurt", not to "dinner's at seven"; advice the
 //!    partner asked for is not unsolicited);
 //! 4. add the hits that need more than a pattern: shouted praise (sarcasm) and reflective
-//!    listening without a stock phrase (statements on the partner's side, unless a bare "You ...?"
-//!    or a contradiction of the partner's own word; echoes of their words);
+//!    listening without a stock phrase (statements on the partner's side, unless a bare "You ...?",
+//!    a contradiction of the partner's own word, or a sentence whose first clause another tag
+//!    already claims; echoes of their words);
 //! 5. apply suppressions ("sorry, but" cancels the apology in its sentence);
 //! 6. derive style, score and feedback; evidence quotes a hit from its first word, without the
 //!    separators a pattern matched to tell where the phrase starts.
@@ -246,7 +247,8 @@ impl Analyzer {
     /// "You ...?", negates the partner's own word or answers their one-line question; or a
     /// statement that reuses enough of the partner's own content words, unless their line was a
     /// question. Neither counts in a reply that defends or attacks: there, a statement about the
-    /// partner is a counter ("You cry at adverts."), not their experience handed back.
+    /// partner is a counter ("You cry at adverts."), not their experience handed back; nor in a
+    /// sentence where another tag was found.
     fn reflection_hits(
         &self,
         reply: &str,
@@ -280,6 +282,22 @@ impl Analyzer {
                 continue;
             }
             let text = &reply[sentence.range.clone()];
+            // A statement whose first clause already does something else is that, not a
+            // reflection: "You've every right to be angry" validates, "You need more daylight"
+            // advises. "You're carrying all of it, and that's not fair on you" reflects, then
+            // validates.
+            let mut other_acts = hits.iter().filter(|hit| {
+                hit.sentence == index
+                    && hit.tag != Tag::ReflectiveListening
+                    && sentence.range.contains(&hit.range.start)
+            });
+            if let Some(first) = other_acts.next() {
+                let clauses = Clauses::of(text);
+                let opens_with = |hit: &Hit| clauses.start_of(hit.range.start - sentence.range.start) == 0;
+                if opens_with(first) || other_acts.any(opens_with) {
+                    continue;
+                }
+            }
             let at = |range: Range<usize>| sentence.range.start + range.start..sentence.range.start + range.end;
             // A framed statement keeps statement word order even when it is asked with a rising
             // "?" ("So you've cut down already?"): it is still a reflection. One that asks with a

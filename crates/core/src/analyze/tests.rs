@@ -1231,3 +1231,24 @@ fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
     assert_none_tagged(Tag::Validation, &["That was rude of me.", "Of course you did."]);
     assert_all_tagged(Tag::Accountability, &["That was unfair of me.", "It was really thoughtless of me."]);
 }
+
+/// A statement about the partner that already does something else is that, not a reflection.
+#[test]
+fn a_statement_that_validates_or_owns_is_no_reflection_as_well() {
+    assert_tags(
+        "You've every reason to be angry.",
+        "I'm still angry about the money you lent your brother.",
+        &[Tag::Validation],
+    );
+    assert_tags(
+        "You're allowed to be upset about that.",
+        "I know it's stupid but I'm still upset about what she said.",
+        &[Tag::Validation],
+    );
+    // Still a reflection when it does nothing else.
+    assert_tags(
+        "So you carried bedtime all week.",
+        "I did bedtime every night this week.",
+        &[Tag::ReflectiveListening],
+    );
+}
