@@ -69,6 +69,9 @@ fn eval_reports_metrics_for_a_labelled_file() {
         serde_json::from_slice(&rehearse(&["eval", "--json", path.to_str().unwrap()], "").stdout).unwrap();
     assert_eq!(json["examples"], 3);
     assert_eq!(json["worst_misses"][0]["id"], "m3");
+    // The figures without the replies they were measured on.
+    let blind = stdout(&rehearse(&["eval", "--no-misses", path.to_str().unwrap()], ""));
+    assert!(blind.contains("style accuracy") && !blind.contains("worst misses") && !blind.contains("Okay."), "{blind}");
     let broken = dir.join("broken.jsonl");
     std::fs::write(&broken, "{\"text\": \"hi\", \"tags\": []}\nnot json\n").unwrap();
     let output = rehearse(&["eval", broken.to_str().unwrap()], "");
