@@ -1252,3 +1252,13 @@ fn a_statement_that_validates_or_owns_is_no_reflection_as_well() {
         &[Tag::ReflectiveListening],
     );
 }
+
+/// "Typical." judges the partner only when it answers what they did; someone else's apology
+/// reported is no "sorry, but".
+#[test]
+fn typical_and_a_reported_sorry_read_in_their_context() {
+    assert_tags("Typical.", "I left my keys at work again.", &[Tag::Criticism]);
+    assert_tags("Typical.", "The bus is stuck in traffic again.", &[]);
+    assert_tags("He said he's sorry but he can't make Friday.", "Is your brother coming?", &[]);
+    assert_tags("I'm sorry, but you started it.", "", &[Tag::Defensiveness]);
+}
