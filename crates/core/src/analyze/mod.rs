@@ -248,7 +248,7 @@ impl Analyzer {
     /// statement that reuses enough of the partner's own content words, unless their line was a
     /// question. Neither counts in a reply that defends or attacks: there, a statement about the
     /// partner is a counter ("You cry at adverts."), not their experience handed back; nor in a
-    /// sentence where another tag was found.
+    /// sentence whose first clause another tag already claims.
     fn reflection_hits(
         &self,
         reply: &str,
@@ -285,18 +285,17 @@ impl Analyzer {
             // A statement whose first clause already does something else is that, not a
             // reflection: "You've every right to be angry" validates, "You need more daylight"
             // advises. "You're carrying all of it, and that's not fair on you" reflects, then
-            // validates.
-            let mut other_acts = hits.iter().filter(|hit| {
+            // validates. The clauses are worked out only for a sentence with another tag's hit.
+            let mut clauses: Option<Clauses> = None;
+            let opens_with_another_act = hits.iter().any(|hit| {
                 hit.sentence == index
                     && hit.tag != Tag::ReflectiveListening
                     && sentence.range.contains(&hit.range.start)
+                    && clauses.get_or_insert_with(|| Clauses::of(text)).start_of(hit.range.start - sentence.range.start)
+                        == 0
             });
-            if let Some(first) = other_acts.next() {
-                let clauses = Clauses::of(text);
-                let opens_with = |hit: &Hit| clauses.start_of(hit.range.start - sentence.range.start) == 0;
-                if opens_with(first) || other_acts.any(opens_with) {
-                    continue;
-                }
+            if opens_with_another_act {
+                continue;
             }
             let at = |range: Range<usize>| sentence.range.start + range.start..sentence.range.start + range.end;
             // A framed statement keeps statement word order even when it is asked with a rising
