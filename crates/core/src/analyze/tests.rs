@@ -35,6 +35,20 @@ fn assert_none_tagged(tag: Tag, replies: &[&str]) {
     }
 }
 
+/// Asserts that each reply, said in answer to its partner's line, is tagged `tag`.
+fn assert_answers_tagged(tag: Tag, answers: &[(&str, &str)]) {
+    for (line, reply) in answers {
+        assert!(tags(reply, line).contains(&tag), "{tag} missing: {reply:?} to {line:?}");
+    }
+}
+
+/// Asserts that no reply, said in answer to its partner's line, is tagged `tag`.
+fn assert_no_answer_tagged(tag: Tag, answers: &[(&str, &str)]) {
+    for (line, reply) in answers {
+        assert!(!tags(reply, line).contains(&tag), "{tag} found: {reply:?} to {line:?}");
+    }
+}
+
 #[test]
 fn unicode_is_normalised_before_matching() {
     // Curly apostrophes, full-width letters and a non-breaking space.
@@ -1096,57 +1110,61 @@ fn breakdowns_and_moves_in_their_everyday_words_are_recognised() {
         ],
     );
     // Answers to a charge: the charge named, then the reply.
-    for (charge, reply) in [
-        ("You didn't ring the landlord.", "I did ring him, twice."),
-        ("You forgot to feed the cat.", "I did feed her, she's just greedy."),
-        ("Why didn't you empty the dishwasher?", "Because I've been up since six sorting the kids."),
-        ("You were so late again.", "The train was cancelled."),
-        ("You never help with homework.", "I'm doing the best I can."),
-        ("You left the shed unlocked.", "Take it up with your brother."),
-        ("You were rude to the waiter.", "Someone had to say it."),
-        ("Why didn't you book the vet?", "Why must it always be me?"),
-        ("I'm hurt that you forgot.", "Why am I being lectured about this?"),
-        ("You said you'd fix the gate.", "You can't hold me to something I said at midnight."),
-        ("You forgot our anniversary.", "So I'd say we're even."),
-        ("You left the gate open.", "Could have been anyone."),
-        ("You were so rude to my mum.", "Did I, though?"),
-        ("You didn't tell me about the bill.", "Was I supposed to read your mind?"),
-        ("You didn't do the washing.", "Yeah, and who paid for the holiday?"),
-        ("You never help in the garden.", "I don't hear you thanking me for the hedge."),
-        ("You left mud on the carpet.", "Don't look at me."),
-        ("You've been so grumpy tonight.", "In case you hadn't noticed, I work nights."),
-        ("You never told me your mum was coming.", "I'm sure I mentioned it at breakfast."),
-        ("You've been drinking a lot lately.", "What do you expect?"),
-        ("You forgot to call the plumber.", "Nobody asked me to."),
-    ] {
-        assert!(tags(reply, charge).contains(&Tag::Defensiveness), "{reply:?} to {charge:?}");
-    }
+    assert_answers_tagged(
+        Tag::Defensiveness,
+        &[
+            ("You didn't ring the landlord.", "I did ring him, twice."),
+            ("You forgot to feed the cat.", "I did feed her, she's just greedy."),
+            ("Why didn't you empty the dishwasher?", "Because I've been up since six sorting the kids."),
+            ("You were so late again.", "The train was cancelled."),
+            ("You never help with homework.", "I'm doing the best I can."),
+            ("You left the shed unlocked.", "Take it up with your brother."),
+            ("You were rude to the waiter.", "Someone had to say it."),
+            ("Why didn't you book the vet?", "Why must it always be me?"),
+            ("I'm hurt that you forgot.", "Why am I being lectured about this?"),
+            ("You said you'd fix the gate.", "You can't hold me to something I said at midnight."),
+            ("You forgot our anniversary.", "So I'd say we're even."),
+            ("You left the gate open.", "Could have been anyone."),
+            ("You were so rude to my mum.", "Did I, though?"),
+            ("You didn't tell me about the bill.", "Was I supposed to read your mind?"),
+            ("You didn't do the washing.", "Yeah, and who paid for the holiday?"),
+            ("You never help in the garden.", "I don't hear you thanking me for the hedge."),
+            ("You left mud on the carpet.", "Don't look at me."),
+            ("You've been so grumpy tonight.", "In case you hadn't noticed, I work nights."),
+            ("You never told me your mum was coming.", "I'm sure I mentioned it at breakfast."),
+            ("You've been drinking a lot lately.", "What do you expect?"),
+            ("You forgot to call the plumber.", "Nobody asked me to."),
+        ],
+    );
     // The same words that answer no charge, or that own it.
-    for (line, reply) in [
-        ("Did you manage to ring the landlord?", "I did ring him, twice."),
-        ("You said you'd cancel the gym.", "I did say that, and I didn't do it. I'm sorry."),
-        ("You didn't have to bring anything!", "I did bring wine though."),
-        ("Why are you so happy today?", "Because I was at the doctor's and the scan was clear!"),
-        ("I'll get the taxi since you paid for dinner.", "Perfect, then we're even."),
-    ] {
-        assert!(!tags(reply, line).contains(&Tag::Defensiveness), "{reply:?} to {line:?}");
-    }
+    assert_no_answer_tagged(
+        Tag::Defensiveness,
+        &[
+            ("Did you manage to ring the landlord?", "I did ring him, twice."),
+            ("You said you'd cancel the gym.", "I did say that, and I didn't do it. I'm sorry."),
+            ("You didn't have to bring anything!", "I did bring wine though."),
+            ("Why are you so happy today?", "Because I was at the doctor's and the scan was clear!"),
+            ("I'll get the taxi since you paid for dinner.", "Perfect, then we're even."),
+        ],
+    );
     assert_all_tagged(Tag::Stonewalling, &["I'm done explaining myself.", "Fine, have it your way."]);
-    for (bid, reply) in [
-        ("Can you at least tell me what's wrong?", "Doesn't matter."),
-        ("Please talk to me.", "Got to go."),
-        ("Can we talk about last night?", "End of."),
-        ("You can't just walk out every time.", "Watch me."),
-    ] {
-        assert!(tags(reply, bid).contains(&Tag::Stonewalling), "{reply:?} to {bid:?}");
-    }
-    for (line, reply) in [
-        ("She said not to say anything to him.", "Okay."),
-        ("Can you tell me if you want chips or mash?", "Doesn't matter."),
-        ("I bet you can't eat that whole pizza.", "Watch me!"),
-    ] {
-        assert!(!tags(reply, line).contains(&Tag::Stonewalling), "{reply:?} to {line:?}");
-    }
+    assert_answers_tagged(
+        Tag::Stonewalling,
+        &[
+            ("Can you at least tell me what's wrong?", "Doesn't matter."),
+            ("Please talk to me.", "Got to go."),
+            ("Can we talk about last night?", "End of."),
+            ("You can't just walk out every time.", "Watch me."),
+        ],
+    );
+    assert_no_answer_tagged(
+        Tag::Stonewalling,
+        &[
+            ("She said not to say anything to him.", "Okay."),
+            ("Can you tell me if you want chips or mash?", "Doesn't matter."),
+            ("I bet you can't eat that whole pizza.", "Watch me!"),
+        ],
+    );
     assert_all_tagged(
         Tag::Minimizing,
         &[
